@@ -1,0 +1,60 @@
+"""The STAT Order API as pydantic models: the single source of truth for what is valid."""
+
+from stat_widgets.models.filter import (
+    filter_properties,
+    filter_to_text,
+    parse_filter,
+    validate_filter,
+)
+from stat_widgets.models.geometry import (
+    bbox_geometry,
+    geodesic_area_km2,
+    geometry_types,
+    shapely_to_geojson,
+    to_geometry,
+    validate_geometry,
+    vertex_count,
+)
+from stat_widgets.models.interval import Duration, TimeInterval, format_instant, parse_instant
+from stat_widgets.models.links import Link, find_link
+from stat_widgets.models.order import (
+    Order,
+    OrderRequest,
+    OrdersPage,
+    OrderStatus,
+    StatusRecord,
+    parse_status,
+    validation_error_from_pydantic,
+)
+from stat_widgets.models.product import Product
+from stat_widgets.models.reference import JSONReference, same_origin
+
+__all__ = [
+    "Duration",
+    "JSONReference",
+    "Link",
+    "Order",
+    "OrderRequest",
+    "OrderStatus",
+    "OrdersPage",
+    "Product",
+    "StatusRecord",
+    "TimeInterval",
+    "bbox_geometry",
+    "filter_properties",
+    "filter_to_text",
+    "find_link",
+    "format_instant",
+    "geodesic_area_km2",
+    "geometry_types",
+    "parse_filter",
+    "parse_instant",
+    "parse_status",
+    "same_origin",
+    "shapely_to_geojson",
+    "to_geometry",
+    "validate_filter",
+    "validate_geometry",
+    "validation_error_from_pydantic",
+    "vertex_count",
+]

@@ -1,0 +1,311 @@
+"""The order ``filter``: CQL2 JSON over the constraints a product exposes.
+
+``cql2`` (the spec-exact Rust implementation) decides what is CQL2. Before it, a structural
+walk names the exact argument at fault (``filter.args[1]``) in words a non-programmer can act
+on; after it, every property and literal is checked against the product's JSON Schema.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import cql2
+
+from stat_widgets.errors import FieldError, ValidationError
+
+FIELD = "filter"
+EXAMPLE = '{"op": "<=", "args": [{"property": "eo:cloud_cover"}, 20]}'
+
+_ARITY: dict[str, tuple[int, int | None]] = {
+    "and": (2, None),
+    "or": (2, None),
+    "not": (1, 1),
+    "=": (2, 2),
+    "<>": (2, 2),
+    "<": (2, 2),
+    "<=": (2, 2),
+    ">": (2, 2),
+    ">=": (2, 2),
+    "between": (3, 3),
+    "in": (2, 2),
+    "like": (2, 2),
+    "isNull": (1, 1),
+}
+_SPATIAL = {
+    f"s_{n}" for n in "intersects equals disjoint touches within overlaps crosses contains".split()
+}
+_TEMPORAL = {
+    f"t_{n}"
+    for n in (
+        "after before contains disjoint during equals finishedBy finishes intersects meets metBy "
+        "overlappedBy overlaps startedBy starts"
+    ).split()
+}
+_ARRAY = {"a_equals", "a_contains", "a_containedBy", "a_overlaps"}
+KNOWN_OPS = set(_ARITY) | _SPATIAL | _TEMPORAL | _ARRAY
+_ORDERING = {"<", "<=", ">", ">=", "between"}
+_VALUE_OPS = {"=", "<>", "<", "<=", ">", ">=", "between", "in", "like", "isNull"}
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "integer": (int,),
+    "string": (str,),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _err(path: str, message: str) -> FieldError:
+    return FieldError(path, message)
+
+
+def parse_filter(value: Any) -> dict:
+    """CQL2 JSON as a dict, from a dict, CQL2 JSON text or CQL2 text (``eo:cloud_cover <= 20``)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValidationError("the filter is empty", field=FIELD)
+        try:
+            expr = cql2.parse_json(text) if text.startswith("{") else cql2.parse_text(text)
+        except (cql2.ParseError, ValueError) as exc:
+            raise ValidationError(
+                f"this is not CQL2 ({exc}); e.g. {EXAMPLE}", field=FIELD
+            ) from None
+        return expr.to_json()
+    raise ValidationError(
+        f"expected CQL2 JSON (an object), got {type(value).__name__}; e.g. {EXAMPLE}", field=FIELD
+    )
+
+
+def _is_property(node: Any) -> bool:
+    return (
+        isinstance(node, dict) and set(node) == {"property"} and isinstance(node["property"], str)
+    )
+
+
+def _walk_structure(node: Any, path: str, errors: list[FieldError]) -> None:
+    if not isinstance(node, dict) or "op" not in node:
+        if isinstance(node, bool):
+            return
+        errors.append(_err(path, f"expected an operation like {EXAMPLE}"))
+        return
+    op, args = node.get("op"), node.get("args")
+    if not isinstance(op, str):
+        errors.append(_err(f"{path}.op", "the operator must be a string such as '<=' or 'and'"))
+        return
+    if not isinstance(args, list):
+        errors.append(_err(f"{path}.args", f"'{op}' needs a list of arguments"))
+        return
+    if op not in KNOWN_OPS:
+        errors.append(
+            _err(
+                f"{path}.op",
+                f"unknown operator {op!r}; use a comparison such as '<=', 'between' or 'in', "
+                "joined with 'and'/'or'",
+            )
+        )
+        return
+    if op in _ARITY:
+        low, high = _ARITY[op]
+        if len(args) < low or (high is not None and len(args) > high):
+            want = f"{low}" if low == high else f"at least {low}"
+            missing = f"; argument {len(args) + 1} is missing" if len(args) < low else ""
+            errors.append(
+                _err(f"{path}.args", f"'{op}' needs {want} arguments, got {len(args)}{missing}")
+            )
+            return
+    if op in ("and", "or", "not"):
+        for i, arg in enumerate(args):
+            _walk_structure(arg, f"{path}.args[{i}]", errors)
+        return
+    if op in _VALUE_OPS and not any(_is_property(a) for a in args):
+        errors.append(
+            _err(
+                f"{path}.args[0]",
+                f'\'{op}\' must compare a property, e.g. {{"property": "eo:cloud_cover"}}',
+            )
+        )
+    if op == "in" and not isinstance(args[1], list):
+        errors.append(_err(f"{path}.args[1]", '\'in\' needs a list of values, e.g. ["HH", "VV"]'))
+
+
+def _types(schema: dict) -> set[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return set(kind)
+    if "enum" in schema:
+        return {_json_type(v) for v in schema["enum"]}
+    return set()
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if value is None:
+        return "null"
+    return "object"
+
+
+def _fits_type(value: Any, kinds: set[str]) -> bool:
+    if not kinds:
+        return True
+    if isinstance(value, bool):
+        return "boolean" in kinds
+    if isinstance(value, float) and value.is_integer() and "integer" in kinds:
+        return True
+    return any(isinstance(value, _JSON_TYPES.get(k, ())) for k in kinds) or (
+        value is None and "null" in kinds
+    )
+
+
+def _check_value(name: str, schema: dict, value: Any, path: str) -> FieldError | None:
+    """One literal against one property's schema: type, enum, range."""
+    if isinstance(value, dict):  # timestamps, intervals, geometries: cql2 checks their form
+        return None
+    kinds = _types(schema)
+    if isinstance(value, float) and not math.isfinite(value):
+        return _err(path, f"{name} must be a finite number")
+    target = schema.get("items", {}) if "array" in kinds and not isinstance(value, list) else schema
+    target_kinds = _types(target) if target is not schema else kinds
+    if not _fits_type(value, target_kinds):
+        return _err(path, f"{name} takes {' or '.join(sorted(target_kinds))} values, got {value!r}")
+    enum = target.get("enum")
+    if enum is not None and value not in enum:
+        return _err(
+            path, f"{value!r} is not one of the values of {name}: {', '.join(map(repr, enum))}"
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = target.get("minimum"), target.get("maximum")
+        xlow, xhigh = target.get("exclusiveMinimum"), target.get("exclusiveMaximum")
+        unit = f" {target['unit']}" if "unit" in target else ""
+        if (low is not None and value < low) or (xlow is not None and value <= xlow):
+            bound = f"at least {low}" if low is not None else f"more than {xlow}"
+            return _err(path, f"{name} must be {bound}{unit}, got {value}")
+        if (high is not None and value > high) or (xhigh is not None and value >= xhigh):
+            bound = f"at most {high}" if high is not None else f"less than {xhigh}"
+            return _err(path, f"{name} must be {bound}{unit}, got {value}")
+    return None
+
+
+def _walk_constraints(node: Any, path: str, properties: dict, errors: list[FieldError]) -> None:
+    if not isinstance(node, dict) or not isinstance(node.get("args"), list):
+        return
+    op, args = node["op"], node["args"]
+    if op in ("and", "or", "not"):
+        for i, arg in enumerate(args):
+            _walk_constraints(arg, f"{path}.args[{i}]", properties, errors)
+        return
+    names = [a["property"] for a in args if _is_property(a)]
+    for i, arg in enumerate(args):
+        if _is_property(arg) and arg["property"] not in properties:
+            known = ", ".join(sorted(properties)) or "none"
+            errors.append(
+                _err(
+                    f"{path}.args[{i}]",
+                    f"unknown property {arg['property']!r}; "
+                    f"this product's constraints are: {known}",
+                )
+            )
+    if len(names) != 1 or names[0] not in properties:
+        return
+    name = names[0]
+    schema = properties[name] if isinstance(properties[name], dict) else {}
+    for i, arg in enumerate(args):
+        if _is_property(arg):
+            continue
+        if op == "like":  # a pattern, not a value: only types can be checked
+            kinds = _types(schema)
+            if kinds and "string" not in kinds:
+                message = f"'like' matches text, but {name} is {' or '.join(sorted(kinds))}"
+                errors.append(_err(f"{path}.args[{i}]", message))
+            elif not isinstance(arg, str):
+                message = "'like' needs a text pattern such as 'urg%'"
+                errors.append(_err(f"{path}.args[{i}]", message))
+            continue
+        values = arg if op == "in" and isinstance(arg, list) else [arg]
+        for j, value in enumerate(values):
+            vpath = f"{path}.args[{i}][{j}]" if op == "in" else f"{path}.args[{i}]"
+            if (
+                op in _ORDERING
+                and isinstance(value, bool | str)
+                and _types(schema) & {"number", "integer"}
+            ):
+                errors.append(
+                    _err(vpath, f"{name} is a number; compare it with a number, got {value!r}")
+                )
+                continue
+            problem = _check_value(name, schema, value, vpath)
+            if problem:
+                errors.append(problem)
+    if op == "between" and _is_property(args[0]):
+        low, high = args[1], args[2]
+        if (
+            all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+            and low > high
+        ):
+            errors.append(
+                _err(f"{path}.args[2]", f"the upper bound {high} is below the lower bound {low}")
+            )
+
+
+def validate_filter(value: Any, constraints: dict | None = None) -> dict:
+    """Return the filter as CQL2 JSON, or raise ``ValidationError`` naming every argument at fault.
+
+    With ``constraints`` (the product's JSON Schema), properties must exist and literals must
+    fit the property's type, enum and range.
+    """
+    data = parse_filter(value)
+    errors: list[FieldError] = []
+    _walk_structure(data, FIELD, errors)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        cql2.Expr(data).validate()
+    except (cql2.ValidationError, ValueError) as exc:
+        raise ValidationError(
+            f"this is not valid CQL2 JSON ({_short(str(exc))}); e.g. {EXAMPLE}", field=FIELD
+        ) from None
+    if constraints is not None:
+        properties = constraints.get("properties") or {}
+        _walk_constraints(data, FIELD, properties, errors)
+        if errors:
+            raise ValidationError(errors)
+    return data
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def filter_to_text(value: Any) -> str:
+    """CQL2 text for people (``eo:cloud_cover <= 20 AND ...``)."""
+    return cql2.Expr(parse_filter(value)).to_text()
+
+
+def _property_names(node: Any) -> Iterator[str]:
+    if _is_property(node):
+        yield node["property"]
+    elif isinstance(node, dict):
+        for arg in node.get("args") or []:
+            yield from _property_names(arg)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _property_names(item)
+
+
+def filter_properties(value: Any) -> set[str]:
+    return set(_property_names(parse_filter(value)))

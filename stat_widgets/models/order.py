@@ -1,0 +1,309 @@
+"""The Order request and the Order, the single source of truth for what is valid.
+
+``OrderRequest.from_input`` is the one validation entry point: the widgets, the client and the
+reference server all call it, so they accept and refuse exactly the same things.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime as DateTime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pydantic
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    model_serializer,
+)
+
+from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.models.filter import validate_filter
+from stat_widgets.models.geometry import (
+    geodesic_area_km2,
+    geometry_types,
+    to_geometry,
+    vertex_count,
+)
+from stat_widgets.models.interval import TimeInterval
+from stat_widgets.models.links import Link, find_link
+from stat_widgets.models.product import Product
+from stat_widgets.models.reference import JSONReference
+
+WIRE_FIELDS = ("datetime", "product_id", "geometry", "filter")
+
+
+def _to_geometry_or_reference(value: Any) -> dict | JSONReference:
+    if isinstance(value, JSONReference):
+        return value
+    if isinstance(value, dict) and "$ref" in value:
+        try:
+            return JSONReference.model_validate(value)
+        except pydantic.ValidationError as exc:
+            raise ValidationError(
+                [FieldError("geometry.$ref", _plain_message(e)) for e in exc.errors()]
+            ) from None
+    return to_geometry(value)
+
+
+def _dump_geometry(value: dict | JSONReference) -> dict:
+    return value.model_dump() if isinstance(value, JSONReference) else value
+
+
+def _non_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("choose a product (the product id is empty)")
+    return value
+
+
+def _filter_or_none(value: Any) -> dict | None:
+    if value is None or value == {} or (isinstance(value, str) and not value.strip()):
+        return None
+    return validate_filter(value)
+
+
+Geometry = Annotated[
+    dict[str, Any] | JSONReference,
+    PlainValidator(_to_geometry_or_reference),
+    PlainSerializer(_dump_geometry),
+]
+Filter = Annotated[dict[str, Any] | None, PlainValidator(_filter_or_none)]
+
+
+class OrderRequest(BaseModel):
+    """``POST /order`` body; ``model_dump(mode="json")`` is exactly what goes on the wire."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    datetime: TimeInterval
+    product_id: Annotated[str, AfterValidator(_non_blank)]
+    geometry: Geometry
+    filter: Filter = None
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_filter(self, handler: Any) -> dict[str, Any]:
+        body = handler(self)
+        if body.get("filter") is None:
+            body.pop("filter", None)
+        return body
+
+    @classmethod
+    def from_input(cls, data: Any, *, product: Product | None = None) -> OrderRequest:
+        """Validate anything that should be an order request.
+
+        Raises ``stat_widgets.errors.ValidationError`` listing every field at fault. With the
+        product, also checks what only the product knows: geometry types, area and vertex
+        limits, and the filter against its constraints.
+        """
+        if isinstance(data, cls):
+            request = data
+        else:
+            if isinstance(data, str | bytes):
+                try:
+                    data = json.loads(data)
+                except ValueError as exc:
+                    raise ValidationError(f"the request is not valid JSON ({exc})") from None
+            try:
+                request = cls.model_validate(data)
+            except pydantic.ValidationError as exc:
+                raise validation_error_from_pydantic(exc) from None
+        if product is not None:
+            problems = request.problems_for(product)
+            if problems:
+                raise ValidationError(problems)
+        return request
+
+    def problems_for(self, product: Product) -> list[FieldError]:
+        """What this request gets wrong about ``product``, field by field."""
+        problems: list[FieldError] = []
+        if self.product_id != product.id:
+            problems.append(
+                FieldError(
+                    "product_id", f"the request is for {self.product_id!r}, not {product.id!r}"
+                )
+            )
+        if isinstance(self.geometry, dict):
+            accepted = product.geometry_types
+            given = geometry_types(self.geometry)
+            if accepted is not None and not given <= accepted:
+                problems.append(
+                    FieldError(
+                        "geometry",
+                        f"{product.title or product.id} accepts {', '.join(sorted(accepted))}, "
+                        f"not {', '.join(sorted(given - accepted))}",
+                    )
+                )
+            if product.max_area_km2 is not None:
+                area = geodesic_area_km2(self.geometry)
+                if area > product.max_area_km2:
+                    problems.append(
+                        FieldError(
+                            "geometry",
+                            f"the area is {area:,.1f} km², above the limit of "
+                            f"{product.max_area_km2:,.0f} km² for {product.title or product.id}; "
+                            "draw a smaller area or split the order",
+                        )
+                    )
+            if product.max_vertices is not None:
+                count = vertex_count(self.geometry)
+                if count > product.max_vertices:
+                    problems.append(
+                        FieldError(
+                            "geometry",
+                            f"the area has {count:,} vertices, above the limit of "
+                            f"{product.max_vertices:,} for {product.title or product.id}; "
+                            "simplify it",
+                        )
+                    )
+        if self.filter is not None:
+            try:
+                validate_filter(self.filter, product.constraints)
+            except ValidationError as exc:
+                problems.extend(exc.errors)
+        return problems
+
+    @property
+    def area_km2(self) -> float | None:
+        return geodesic_area_km2(self.geometry) if isinstance(self.geometry, dict) else None
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _plain_message(error: Any) -> str:
+    kind, message = error.get("type"), error.get("msg", "")
+    if kind == "missing":
+        return "this field is required"
+    if kind == "extra_forbidden":
+        return f"unknown field; the fields are {', '.join(WIRE_FIELDS)}"
+    if kind == "string_type":
+        return f"must be text, got {type(error.get('input')).__name__}"
+    if kind == "model_type" or kind == "dict_type":
+        return f"expected a JSON object, got {type(error.get('input')).__name__}"
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def validation_error_from_pydantic(exc: pydantic.ValidationError) -> ValidationError:
+    """Our field paths (``filter.args[0]``), keeping the detail our own validators raised."""
+    problems: list[FieldError] = []
+    for error in exc.errors():
+        loc = tuple(error.get("loc", ()))
+        inner = (error.get("ctx") or {}).get("error")
+        if isinstance(inner, ValidationError):
+            prefix = _path(loc[:-1])
+            problems.extend(inner.prefixed(prefix).errors if prefix else inner.errors)
+        else:
+            problems.append(FieldError(_path(loc), _plain_message(error)))
+    return ValidationError(problems)
+
+
+class OrderStatus(StrEnum):
+    """STAPI status codes; the STAT draft names none, so we use these (see docs/decisions.md)."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    PROCESSING = "processing"
+    RESERVED = "reserved"
+    TASKED = "tasked"
+    USER_CANCELLED = "user_cancelled"
+    EXPIRED = "expired"
+    FAILED = "failed"
+
+
+_SPELLINGS = {"canceled": "cancelled", "user_canceled": "user_cancelled"}
+
+
+def parse_status(value: Any) -> OrderStatus | str:
+    """A known status as ``OrderStatus``; an unknown code kept as text, never an error."""
+    if isinstance(value, dict):  # a STAPI status object
+        value = value.get("status_code", "")
+    text = str(value).strip()
+    key = _SPELLINGS.get(text.lower(), text.lower())
+    try:
+        return OrderStatus(key)
+    except ValueError:
+        return text
+
+
+Status = Annotated[OrderStatus | str, PlainValidator(parse_status), PlainSerializer(str)]
+
+
+class StatusRecord(BaseModel):
+    """One entry of an order's status history."""
+
+    model_config = ConfigDict(extra="allow")
+
+    timestamp: DateTime
+    status: Status
+    reason_code: str | None = None
+    reason_text: str | None = None
+    links: list[Link] = Field(default_factory=list)
+
+
+def _lenient_request(value: Any) -> OrderRequest | None:
+    """An order's request as the server stored it; kept as None when a server sends something
+    we cannot read, because showing the order matters more than its footprint."""
+    if value is None or isinstance(value, OrderRequest):
+        return value
+    try:
+        return OrderRequest.model_validate(value)
+    except (pydantic.ValidationError, ValueError):
+        return None
+
+
+class Order(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    user: str | None = None
+    status: Status
+    created: DateTime
+    links: list[Link] = Field(default_factory=list)
+    request: Annotated[OrderRequest | None, BeforeValidator(_lenient_request)] = None
+    product_id: str | None = None
+
+    def model_post_init(self, context: Any) -> None:
+        if self.product_id is None and self.request is not None:
+            self.product_id = self.request.product_id
+
+    def link(self, rel: str) -> Link | None:
+        return find_link(self.links, rel)
+
+
+class OrdersPage(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    orders: list[Order]
+    links: list[Link] = Field(default_factory=list)
+    number_matched: int | None = Field(default=None, alias="numberMatched")
+
+    def link(self, rel: str) -> Link | None:
+        return find_link(self.links, rel)
+
+    @property
+    def next(self) -> Link | None:
+        return self.link("next")
+
+    @property
+    def prev(self) -> Link | None:
+        return self.link("prev") or self.link("previous")
+
+    @property
+    def first(self) -> Link | None:
+        return self.link("first")

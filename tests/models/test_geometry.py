@@ -1,0 +1,181 @@
+import json
+import math
+
+import pytest
+import shapely
+
+from stat_widgets.errors import ValidationError
+from stat_widgets.models import (
+    bbox_geometry,
+    geodesic_area_km2,
+    to_geometry,
+    validate_geometry,
+    vertex_count,
+)
+
+SQUARE_CCW = [[10.0, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 51.0], [10.0, 50.0]]
+SQUARE_CW = list(reversed(SQUARE_CCW))
+BOW_TIE = [[10.0, 50.0], [10.1, 50.1], [10.1, 50.0], [10.0, 50.1], [10.0, 50.0]]
+
+
+def polygon(*rings: list) -> dict:
+    return {"type": "Polygon", "coordinates": list(rings)}
+
+
+def reason(geom: object, **kwargs: object) -> tuple[str, str]:
+    with pytest.raises(ValidationError) as info:
+        to_geometry(geom, **kwargs)
+    return info.value.field, info.value.message
+
+
+@pytest.mark.parametrize(
+    "geom",
+    [
+        {"type": "Point", "coordinates": [10, 50]},
+        {"type": "Point", "coordinates": [10, 50, 120.5]},
+        {"type": "MultiPoint", "coordinates": [[10, 50], [11, 51]]},
+        {"type": "LineString", "coordinates": [[10, 50], [11, 51]]},
+        {"type": "MultiLineString", "coordinates": [[[10, 50], [11, 51]], [[12, 50], [13, 51]]]},
+        polygon(SQUARE_CCW),
+        {
+            "type": "MultiPolygon",
+            "coordinates": [[SQUARE_CCW], [[[20, 0], [21, 0], [21, 1], [20, 0]]]],
+        },
+        {
+            "type": "GeometryCollection",
+            "geometries": [{"type": "Point", "coordinates": [0, 0]}, polygon(SQUARE_CCW)],
+        },
+        {"type": "Point", "coordinates": [-180, -90]},
+        {"type": "Point", "coordinates": [180, 90]},
+    ],
+)
+def test_every_geojson_type_is_accepted_unchanged(geom: dict) -> None:
+    assert validate_geometry(geom) == geom
+
+
+def test_clockwise_exterior_and_counterclockwise_hole_are_rewound_not_rejected() -> None:
+    hole_ccw = [[10.2, 50.2], [10.4, 50.2], [10.4, 50.4], [10.2, 50.4], [10.2, 50.2]]
+    fixed = validate_geometry(polygon(SQUARE_CW, hole_ccw))
+    assert fixed["coordinates"][0] == SQUARE_CCW
+    assert fixed["coordinates"][1] == list(reversed(hole_ccw))
+    assert shapely.is_ccw(shapely.LinearRing(fixed["coordinates"][0]))
+    assert not shapely.is_ccw(shapely.LinearRing(fixed["coordinates"][1]))
+
+
+@pytest.mark.parametrize(
+    ("geom", "field", "words"),
+    [
+        (polygon(BOW_TIE), "geometry", "Self-intersection at (10.05, 50.05)"),
+        (polygon(SQUARE_CCW[:3]), "geometry.coordinates[0]", "has 3 positions"),
+        (polygon(SQUARE_CCW[:-1]), "geometry.coordinates[0]", "not closed"),
+        (
+            polygon([[10, 50], [11, 50], [11, 51], [10, 51], [10.5, 50.5]]),
+            "geometry.coordinates[0]",
+            "not closed",
+        ),
+        (
+            {"type": "Point", "coordinates": [10, 200]},
+            "geometry.coordinates",
+            "latitude 200 is outside",
+        ),
+        ({"type": "Point", "coordinates": [50, 100]}, "geometry.coordinates", "swapped"),
+        ({"type": "Point", "coordinates": [-181, 0]}, "geometry.coordinates", "longitude -181"),
+        ({"type": "Point", "coordinates": [math.nan, 0]}, "geometry.coordinates", "finite"),
+        ({"type": "Point", "coordinates": [math.inf, 0]}, "geometry.coordinates", "finite"),
+        ({"type": "Point", "coordinates": ["10", 0]}, "geometry.coordinates", "numbers"),
+        ({"type": "Point", "coordinates": [True, 0]}, "geometry.coordinates", "numbers"),
+        ({"type": "Point", "coordinates": [1]}, "geometry.coordinates", "[longitude, latitude]"),
+        (
+            polygon(SQUARE_CCW[:2] + [[11, 95]] + SQUARE_CCW[3:]),
+            "geometry.coordinates[0][2]",
+            "latitude 95",
+        ),
+        ({"type": "Polygon", "coordinates": []}, "geometry.coordinates", "exterior ring"),
+        ({"type": "Polygon"}, "geometry.coordinates", "needs 'coordinates'"),
+        ({"type": "Circle", "coordinates": [0, 0]}, "geometry.type", "unknown geometry type"),
+        ({"type": "LineString", "coordinates": [[0, 0]]}, "geometry.coordinates", "at least 2"),
+        ({"type": "GeometryCollection", "geometries": []}, "geometry.geometries", "non-empty"),
+        (
+            polygon(SQUARE_CCW, [[20, 0], [21, 0], [21, 1], [20, 0]]),
+            "geometry",
+            "Hole lies outside shell",
+        ),
+        ([1, 2], "geometry", "cannot read an area"),
+        ("", "geometry", "no geometry given"),
+        ("{not json", "geometry", "not valid JSON"),
+        ("POLYGON((0 0, 1", "geometry", "neither GeoJSON nor WKT"),
+    ],
+)
+def test_rejections_name_the_field_and_reason(geom: object, field: str, words: str) -> None:
+    got_field, message = reason(geom)
+    assert got_field == field
+    assert words in message
+
+
+def test_feature_featurecollection_wkt_shapely_and_geo_interface() -> None:
+    geom = polygon(SQUARE_CCW)
+    feature = {"type": "Feature", "properties": {"name": "aoi"}, "geometry": geom}
+    assert to_geometry(feature) == geom
+    assert to_geometry({"type": "FeatureCollection", "features": [feature]}) == geom
+    assert to_geometry(json.dumps(feature)) == geom
+    assert to_geometry(json.dumps(feature).encode()) == geom
+    assert to_geometry("POLYGON((10 50, 11 50, 11 51, 10 51, 10 50))") == geom
+    assert to_geometry(shapely.Polygon(SQUARE_CW)) == geom
+
+    class HasGeoInterface:
+        __geo_interface__ = geom
+
+    assert to_geometry(HasGeoInterface()) == geom
+
+
+def test_featurecollection_with_many_features_needs_union() -> None:
+    a = {"type": "Feature", "properties": {}, "geometry": polygon(SQUARE_CCW)}
+    b = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": polygon([[10.5, 50], [12, 50], [12, 51], [10.5, 51], [10.5, 50]]),
+    }
+    fc = {"type": "FeatureCollection", "features": [a, b]}
+    field, message = reason(fc)
+    assert field == "geometry" and "has 2 features" in message
+    merged = to_geometry(fc, union=True)
+    assert merged["type"] == "Polygon"
+    assert shapely.geometry.shape(merged).equals(shapely.box(10, 50, 12, 51))
+    assert (
+        reason({"type": "FeatureCollection", "features": []})[1]
+        == "the FeatureCollection has no features"
+    )
+    assert "no geometry" in reason({"type": "Feature", "properties": {}, "geometry": None})[1]
+
+
+def test_geodesic_area_in_km2() -> None:
+    # a one-degree cell at the equator is ~12,309 km² on WGS 84; on a sphere the cell at 60° N
+    # is smaller by (sin 61° - sin 60°) / sin 1°, the ellipsoid differs from that by < 2 %
+    equator = geodesic_area_km2(bbox_geometry(0, 0, 1, 1))
+    north = geodesic_area_km2(bbox_geometry(0, 60, 1, 61))
+    assert equator == pytest.approx(12308.8, rel=0.01)
+    sphere_ratio = (math.sin(math.radians(61)) - math.sin(math.radians(60))) / math.sin(
+        math.radians(1)
+    )
+    assert north / equator == pytest.approx(sphere_ratio, rel=0.02)
+    assert geodesic_area_km2({"type": "Point", "coordinates": [0, 0]}) == 0
+
+
+def test_vertex_count_ignores_closing_positions() -> None:
+    assert vertex_count(polygon(SQUARE_CCW)) == 4
+    assert vertex_count({"type": "Point", "coordinates": [0, 0]}) == 1
+    mp = {"type": "MultiPolygon", "coordinates": [[SQUARE_CCW], [SQUARE_CCW]]}
+    assert vertex_count(mp) == 8
+
+
+def test_bbox() -> None:
+    assert bbox_geometry(10, 50, 11, 51) == polygon(SQUARE_CCW)
+    with pytest.raises(ValidationError) as info:
+        bbox_geometry(11, 50, 10, 51)
+    assert info.value.field == "geometry.east"
+    with pytest.raises(ValidationError) as info:
+        bbox_geometry(10, 50, 11, 95)
+    assert info.value.field == "geometry.coordinates[0][2]"
+    with pytest.raises(ValidationError) as info:
+        bbox_geometry(10, math.nan, 11, 51)
+    assert info.value.field == "geometry.south"
