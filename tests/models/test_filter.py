@@ -119,3 +119,34 @@ def test_like_checks_types_not_patterns() -> None:
         validate_filter(op("like", prop("eo:cloud_cover"), "1%"), CONSTRAINTS)
     with pytest.raises(ValidationError, match="not valid CQL2"):  # cql2 itself refuses it
         validate_filter(op("like", prop("priority"), 5), CONSTRAINTS)
+
+
+def _candidates() -> list[object]:
+    """Filters of every basic shape, well-formed and not, for comparing with cql2 itself."""
+    values: list[object] = [1, 2.5, -3, "HH", True, None, [1], {"property": "b"}, {"x": 1}]
+    out: list[object] = [True, False]
+    for name in ("=", "<>", "<", "<=", ">", ">=", "like", "in", "isNull", "between"):
+        out.append(op(name, prop("a")))
+        for v in values:
+            out.append(op(name, prop("a"), v))
+            out.append(op(name, prop("a"), v, 9))
+    out.append(op("in", prop("a"), []))
+    out.append(op("in", prop("a"), [1, "x", True]))
+    out.append(op("and", op("=", prop("a"), 1), op("not", op("isNull", prop("b")))))
+    out.append({"op": "=", "args": [prop("a"), 1], "extra": 1})
+    return out
+
+
+@pytest.mark.parametrize("cql", _candidates())
+def test_fast_path_agrees_with_cql2(cql: object) -> None:
+    """Whatever validate_filter accepts without asking cql2, cql2 accepts too."""
+    import cql2
+
+    from stat_widgets.models.filter import _is_basic
+
+    try:
+        validate_filter(cql)
+    except ValidationError:
+        return
+    if _is_basic(cql):
+        cql2.Expr(cql).validate()  # raises if our fast path let through what cql2 refuses
