@@ -15,7 +15,7 @@ class Link(BaseModel):
     type: str | None = None
     title: str | None = None
     method: str = "GET"
-    headers: dict[str, str] | None = None
+    headers: dict[str, str | list[str]] | None = None  # STAPI allows repeated values
     body: Any = None
 
 

@@ -26,10 +26,9 @@ from pydantic import (
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models.filter import validate_filter
 from stat_widgets.models.geometry import (
+    GEOMETRY_TYPES,
     geodesic_area_km2,
-    geometry_types,
     to_geometry,
-    vertex_count,
 )
 from stat_widgets.models.interval import TimeInterval
 from stat_widgets.models.links import Link, find_link
@@ -130,38 +129,7 @@ class OrderRequest(BaseModel):
                 )
             )
         if isinstance(self.geometry, dict):
-            accepted = product.geometry_types
-            given = geometry_types(self.geometry)
-            if accepted is not None and not given <= accepted:
-                problems.append(
-                    FieldError(
-                        "geometry",
-                        f"{product.title or product.id} accepts {', '.join(sorted(accepted))}, "
-                        f"not {', '.join(sorted(given - accepted))}",
-                    )
-                )
-            if product.max_area_km2 is not None:
-                area = geodesic_area_km2(self.geometry)
-                if area > product.max_area_km2:
-                    problems.append(
-                        FieldError(
-                            "geometry",
-                            f"the area is {area:,.1f} km², above the limit of "
-                            f"{product.max_area_km2:,.0f} km² for {product.title or product.id}; "
-                            "draw a smaller area or split the order",
-                        )
-                    )
-            if product.max_vertices is not None:
-                count = vertex_count(self.geometry)
-                if count > product.max_vertices:
-                    problems.append(
-                        FieldError(
-                            "geometry",
-                            f"the area has {count:,} vertices, above the limit of "
-                            f"{product.max_vertices:,} for {product.title or product.id}; "
-                            "simplify it",
-                        )
-                    )
+            problems.extend(product.geometry_problems(self.geometry))
         if self.filter is not None:
             try:
                 validate_filter(self.filter, product.constraints)
@@ -257,13 +225,29 @@ class StatusRecord(BaseModel):
 
 
 def _lenient_request(value: Any) -> OrderRequest | None:
-    """An order's request as the server stored it; kept as None when a server sends something
-    we cannot read, because showing the order matters more than its footprint."""
+    """An order's request as the server recorded it: read, not re-validated.
+
+    The server validated it when it accepted the order; checking every footprint again with
+    shapely doubled the time to page through orders. Only the shape is checked, so that a
+    browser can rely on it; a record we cannot read becomes None, because showing the order
+    matters more than its footprint.
+    """
     if value is None or isinstance(value, OrderRequest):
         return value
     try:
-        return OrderRequest.model_validate(value)
-    except (pydantic.ValidationError, ValueError):
+        geometry = value["geometry"]
+        if isinstance(geometry, dict) and "$ref" in geometry:
+            geometry = JSONReference.model_validate(geometry)
+        elif not (isinstance(geometry, dict) and geometry.get("type") in GEOMETRY_TYPES):
+            return None
+        found = value.get("filter")
+        return OrderRequest.model_construct(
+            datetime=TimeInterval.parse(value["datetime"]),
+            product_id=str(value["product_id"]),
+            geometry=geometry,
+            filter=found if isinstance(found, dict) else None,
+        )
+    except (KeyError, TypeError, AttributeError, ValueError, pydantic.ValidationError):
         return None
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stat_widgets.errors import FieldError
+from stat_widgets.models.geometry import limit_problems
 from stat_widgets.models.links import Link
 
 GEOJSON_SCHEMA_PREFIX = "https://geojson.org/schema/"
@@ -53,3 +55,13 @@ class Product(BaseModel):
     def properties(self) -> dict[str, dict[str, Any]]:
         """The constraint properties a filter may reference."""
         return dict(self.constraints.get("properties") or {})
+
+    def geometry_problems(self, geometry: dict) -> list[FieldError]:
+        """What this product refuses about an AOI: its type, area or vertex count."""
+        return limit_problems(
+            geometry,
+            label=self.title or self.id,
+            geometry_types=self.geometry_types,
+            max_area_km2=self.max_area_km2,
+            max_vertices=self.max_vertices,
+        )

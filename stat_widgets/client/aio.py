@@ -1,0 +1,159 @@
+"""``AsyncStatClient``: the same operations as ``StatClient`` over ``httpx.AsyncClient``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from stat_widgets.errors import StatError
+from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
+
+from ._base import DEFAULT_TIMEOUT, ClientBase
+from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy
+from .dialects import PageTrail
+
+T = TypeVar("T")
+
+
+class AsyncStatClient(ClientBase):
+    """Async twin of ``StatClient``: same arguments, same errors, same retries.
+
+    ``dialect`` is ``None`` until the first request (or ``await client.detect()``), because
+    detecting it needs I/O that a property cannot await.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: httpx.Auth | tuple[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        dialect: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        super().__init__(
+            url,
+            token=token,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            dialect=dialect,
+            retry=retry,
+        )
+        self._http = httpx.AsyncClient(**self._httpx_options(transport))
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncStatClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- API ------------------------------------------------------------------------------------
+    @property
+    def dialect(self) -> str | None:
+        return self._core.dialect_name
+
+    async def detect(self) -> str:
+        """Detect (once) and return the dialect: ``"stat"`` or ``"stapi"``."""
+        return (await self._run(self._core.dialect())).name
+
+    async def landing(self) -> dict:
+        return await self._run(self._core.landing())
+
+    async def products(self) -> list[Product]:
+        return await self._run(self._core.products())
+
+    async def product(self, product_id: str) -> Product:
+        return await self._run(self._core.product(product_id))
+
+    async def create_order(
+        self,
+        request: Any,
+        *,
+        idempotency_key: str | None = None,
+        order_parameters: dict | None = None,
+    ) -> Order:
+        return await self._run(
+            self._core.create_order(
+                request, idempotency_key=idempotency_key, order_parameters=order_parameters
+            )
+        )
+
+    async def order(self, order_id: str) -> Order:
+        return await self._run(self._core.order(order_id))
+
+    async def orders_page(
+        self, link: Link | dict | str | None = None, *, limit: int | None = None
+    ) -> OrdersPage:
+        return await self._run(self._core.orders_page(link, limit=limit))
+
+    async def orders(self, *, limit: int | None = None) -> AsyncIterator[Order]:
+        trail = PageTrail()
+        page = await self._run(self._core.orders_page(None, limit=limit, trail=trail))
+        while True:
+            for order in page.orders:
+                yield order
+            link = page.next
+            if link is None:
+                return
+            page = await self._run(self._core.orders_page(link, trail=trail))
+
+    async def order_statuses(self, order_id: str) -> list[StatusRecord]:
+        return await self._run(self._core.order_statuses(order_id))
+
+    # -- driver ---------------------------------------------------------------------------------
+    async def _run(self, op: Op[T]) -> T:
+        """The async twin of ``_http.run_sync``: same protocol, awaited sends."""
+        try:
+            step = next(op)
+            while True:
+                try:
+                    if isinstance(step, Resolve):
+                        result: Any = await asyncio.to_thread(
+                            self._core.resolve_reference, step.reference, self._reference_timeout
+                        )
+                    else:
+                        result = await self._send(step)
+                except StatError as exc:
+                    step = op.throw(exc)
+                else:
+                    step = op.send(result)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            op.close()
+
+    async def _send(self, call: Call) -> httpx.Response:
+        protocol = self._core.protocol
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._http.request(
+                    call.method,
+                    call.url,
+                    headers=call.headers,
+                    json=None if call.json is NO_BODY else call.json,
+                )
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                wait = protocol.retry_after_error(call, attempt, exc)
+                if wait is None:
+                    raise protocol.transport_error(call, exc) from exc
+                await asyncio.sleep(wait)
+                continue
+            wait = protocol.retry_after_status(call, attempt, response.status_code)
+            if wait is not None:
+                await asyncio.sleep(wait)
+                continue
+            protocol.check(call, response)
+            return response

@@ -1,0 +1,490 @@
+"""The two wire dialects, STAT draft and STAPI v0.1.0, mapped onto the same models.
+
+Each method is a protocol operation (see ``_http.Op``): it yields the requests it needs and
+turns the answers into models, so the sync and async clients share every line of it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import httpx
+import pydantic
+
+from stat_widgets.errors import (
+    FieldError,
+    InvalidResponseError,
+    NotFoundError,
+    ValidationError,
+)
+from stat_widgets.models import Link, Order, OrderRequest, OrdersPage, Product, StatusRecord
+
+from ._http import NO_BODY, Call, Op, Protocol, Retry
+
+STAT = "stat"
+STAPI = "stapi"
+
+_STAPI_CORE = re.compile(r"stapi.*/v0\.1(\.\d+)?/core/?$", re.IGNORECASE)
+_ABSOLUTE = re.compile(r"^https?://", re.IGNORECASE)
+_MALFORMED = (
+    pydantic.ValidationError,
+    ValidationError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+)
+
+
+def dialect_of(conforms_to: list[str]) -> str:
+    """STAPI when the server claims the STAPI v0.1 core class; the STAT draft otherwise (it
+    defines no discovery, so a server that does not claim STAPI is taken at its seed word)."""
+    return STAPI if any(_STAPI_CORE.search(str(uri)) for uri in conforms_to) else STAT
+
+
+def _segment(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def link_call(link: Link, what: str) -> Call:
+    """A link followed exactly as given: its method, headers and body."""
+    method = (link.method or "GET").upper()
+    return Call(
+        method,
+        link.href,
+        json=NO_BODY if link.body is None else link.body,
+        headers=dict(link.headers or {}),
+        retry=Retry.SAFE if method in ("GET", "HEAD") else Retry.UNSENT,
+        what=what,
+    )
+
+
+class PageTrail:
+    """The pages one listing has requested, so a next link that leads back stops with an
+    error instead of looping forever. Holds one key per page, never the orders."""
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def visit(self, call: Call, protocol: Protocol) -> None:
+        url = httpx.URL(call.url)
+        query = sorted(url.params.multi_items())
+        body = "" if call.json is NO_BODY else json.dumps(call.json, sort_keys=True, default=str)
+        key = (call.method, str(url.copy_with(query=None).copy_merge_params(query)), body)
+        if key in self._seen:
+            url_text = protocol.redact(str(url))
+            raise InvalidResponseError(
+                protocol.redact(
+                    f"{call.method} {url_text}: the next link points back to a page already "
+                    "seen; stopping instead of looping"
+                ),
+                url=url_text,
+            )
+        self._seen.add(key)
+
+
+class Dialect:
+    """What both dialects share: fetching JSON and turning bad shapes into clear errors."""
+
+    name = ""
+    #: Whether the server de-duplicates POSTs by Idempotency-Key; only then may a submission
+    #: whose answer was lost be repeated.
+    honours_idempotency = False
+
+    def __init__(
+        self, base_url: httpx.URL, protocol: Protocol, conforms_to: list[str] | None = None
+    ) -> None:
+        self.base_url = base_url
+        self.protocol = protocol
+        if any("idempotency" in str(uri).lower() for uri in conforms_to or []):
+            self.honours_idempotency = True
+
+    def url(self, *segments: str, **params: Any) -> str:
+        url = self.base_url.join("/".join(segments))
+        query = {k: v for k, v in params.items() if v is not None}
+        return str(url.copy_merge_params(query) if query else url)
+
+    def get_json(self, call: Call) -> Op[tuple[httpx.Response, Any]]:
+        response = yield call
+        return response, self.protocol.read_json(call, response)
+
+    @contextmanager
+    def expecting(self, call: Call, response: httpx.Response, what: str) -> Iterator[None]:
+        """Any surprise while reading an answer means the server is not speaking the API."""
+        try:
+            yield
+        except _MALFORMED as exc:
+            reason = _first_line(exc)
+            raise self.protocol.invalid(
+                call, response, f"expected {what} ({reason}); the body was"
+            ) from None
+
+    def links(self, response: httpx.Response, raw: Any) -> list[Link]:
+        """Links as models, with hrefs made absolute against the page that carried them."""
+        return [Link.model_validate(item) for item in absolute_links(str(response.url), raw)]
+
+    # -- operations every dialect provides ----------------------------------------------------
+    def products(self) -> Op[list[Product]]:
+        raise NotImplementedError
+
+    def product(self, product_id: str) -> Op[Product]:
+        raise NotImplementedError
+
+    def submit(
+        self, request: OrderRequest, product: Product, key: str, order_parameters: dict | None
+    ) -> Op[Order]:
+        raise NotImplementedError
+
+    def order(self, order_id: str) -> Op[Order]:
+        raise NotImplementedError
+
+    def orders_call(self, limit: int | None) -> Call:
+        raise NotImplementedError
+
+    def orders_page(self, call: Call) -> Op[OrdersPage]:
+        raise NotImplementedError
+
+    def order_statuses(self, order_id: str) -> Op[list[StatusRecord]]:
+        raise NotImplementedError
+
+
+def follow_pages(
+    dialect: Dialect, call: Call | None, what: str
+) -> Op[list[tuple[httpx.Response, Any, Call]]]:
+    """Every page of a small paged collection (products, statuses), following ``next``."""
+    trail = PageTrail()
+    pages = []
+    while call is not None:
+        trail.visit(call, dialect.protocol)
+        response, data = yield from dialect.get_json(call)
+        pages.append((response, data, call))
+        raw_links = data.get("links") if isinstance(data, dict) else None
+        try:
+            links = dialect.links(response, raw_links)
+        except Exception as exc:  # a malformed link list is a malformed answer
+            raise dialect.protocol.invalid(
+                call, response, f"malformed links in the {what}"
+            ) from exc
+        nxt = next((link for link in links if link.rel == "next"), None)
+        call = link_call(nxt, what) if nxt else None
+    return pages
+
+
+class StatDialect(Dialect):
+    """The STAT draft as the reference server speaks it (docs/interfaces.md).
+
+    ``POST /order`` carries an Idempotency-Key that the reference server honours, so a
+    submission whose answer was lost is repeated with the same key.
+    """
+
+    name = STAT
+    honours_idempotency = True
+
+    def products(self) -> Op[list[Product]]:
+        call = Call("GET", self.url("products"), what="product list")
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "a product list {products: [...]}"):
+            items = data["products"] if isinstance(data, dict) else data
+            if not isinstance(items, list):
+                raise TypeError("products is not a list")
+            return [self._product(response, item) for item in items]
+
+    def product(self, product_id: str) -> Op[Product]:
+        call = Call("GET", self.url("products", _segment(product_id)), what="product")
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "a product"):
+            return self._product(response, data)
+
+    def _product(self, response: httpx.Response, data: dict) -> Product:
+        links = absolute_links(str(response.url), data.get("links"))
+        return Product.model_validate({**data, "links": links})
+
+    def submit(
+        self, request: OrderRequest, product: Product, key: str, order_parameters: dict | None
+    ) -> Op[Order]:
+        if order_parameters:
+            raise ValidationError(
+                "order parameters are a STAPI feature; this STAT server takes none",
+                field="order_parameters",
+            )
+        call = Call(
+            "POST",
+            self.url("order"),
+            json=request.model_dump(mode="json"),
+            headers={"Idempotency-Key": key},
+            retry=Retry.KEYED if self.honours_idempotency else Retry.UNSENT,
+            what="order",
+        )
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "an order"):
+            return self._order(response, data)
+
+    def order(self, order_id: str) -> Op[Order]:
+        call = Call("GET", self.url("order", _segment(order_id)), what="order")
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "an order"):
+            return self._order(response, data)
+
+    def _order(self, response: httpx.Response, data: dict) -> Order:
+        links = data.get("links")
+        if links:
+            data = {**data, "links": absolute_links(str(response.url), links)}
+        return Order.model_validate(data)
+
+    def orders_call(self, limit: int | None) -> Call:
+        return Call("GET", self.url("orders", limit=limit), what="orders page")
+
+    def orders_page(self, call: Call) -> Op[OrdersPage]:
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "an orders page {orders: [...], links: [...]}"):
+            return OrdersPage(
+                orders=[self._order(response, item) for item in data["orders"]],
+                links=self.links(response, data.get("links")),
+                number_matched=data.get("numberMatched"),
+            )
+
+    def order_statuses(self, order_id: str) -> Op[list[StatusRecord]]:
+        call = Call("GET", self.url("order", _segment(order_id), "statuses"), what="status history")
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "a status history {statuses: [...]}"):
+            items = data["statuses"] if isinstance(data, dict) else data
+            return [_status_record(item) for item in items]
+
+
+class StapiDialect(Dialect):
+    """STAPI v0.1.0 (stapi-fastapi servers).
+
+    Differences handled here: products are paged and carry their queryables and order
+    parameters at separate URLs; orders are GeoJSON Features posted per product with
+    ``order_parameters``; geometry must be inline (JSON References were removed) and intervals
+    closed. stapi-fastapi ignores ``Idempotency-Key``: the key is still sent, but unless the
+    server lists an idempotency conformance class a POST is repeated only when the connection
+    could not be opened, so it can never run twice.
+    """
+
+    name = STAPI
+
+    def products(self) -> Op[list[Product]]:
+        products: list[Product] = []
+        call: Call | None = Call("GET", self.url("products"), what="product list")
+        for response, data, page in (yield from follow_pages(self, call, "products")):
+            with self.expecting(page, response, "a product collection {products: [...]}"):
+                for item in data["products"]:
+                    products.append(self._product(response, item))
+        complete = []
+        for product in products:
+            complete.append((yield from self._with_schemas(product)))
+        return complete
+
+    def product(self, product_id: str) -> Op[Product]:
+        call = Call("GET", self.url("products", _segment(product_id)), what="product")
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "a product"):
+            product = self._product(response, data)
+        return (yield from self._with_schemas(product))
+
+    def _product(self, response: httpx.Response, data: dict) -> Product:
+        product = Product.model_validate(
+            {
+                "id": data["id"],
+                "title": data.get("title") or "",
+                "description": data.get("description") or "",
+                "keywords": data.get("keywords") or [],
+                "conformsTo": data.get("conformsTo") or [],
+                "license": data.get("license"),
+                "providers": data.get("providers") or [],
+                "links": absolute_links(str(response.url), data.get("links")),
+            }
+        )
+        return product
+
+    def _with_schemas(self, product: Product) -> Op[Product]:
+        """Queryables become the constraints; order parameters are kept for submission."""
+        queryables = yield from self._schema(product, "queryables")
+        parameters = yield from self._schema(product, "order-parameters")
+        if queryables is not None:
+            product.constraints = queryables
+        product.order_parameters = parameters if parameters is not None else {}
+        return product
+
+    def _schema(self, product: Product, rel: str) -> Op[dict | None]:
+        link = next((item for item in product.links if item.rel == rel), None)
+        href = link.href if link else self.url("products", _segment(product.id), rel)
+        call = Call("GET", href, what=f"{rel} JSON Schema")
+        try:
+            response, data = yield from self.get_json(call)
+        except NotFoundError:
+            return None
+        if not isinstance(data, dict):
+            raise self.protocol.invalid(call, response, f"expected a {rel} JSON Schema object")
+        return data
+
+    def submit(
+        self, request: OrderRequest, product: Product, key: str, order_parameters: dict | None
+    ) -> Op[Order]:
+        if not isinstance(request.geometry, dict):
+            raise ValidationError(
+                "STAPI servers take an inline geometry; resolve the JSON Reference first",
+                field="geometry",
+            )
+        if request.datetime.start is None or request.datetime.end is None:
+            raise ValidationError(
+                "STAPI servers need a closed interval (a start and an end); "
+                f"{request.datetime} is open",
+                field="datetime",
+            )
+        wire = request.model_dump(mode="json")
+        body: dict[str, Any] = {"datetime": wire["datetime"], "geometry": wire["geometry"]}
+        if "filter" in wire:
+            body["filter"] = wire["filter"]
+        body["order_parameters"] = build_order_parameters(
+            product.order_parameters or {}, order_parameters or {}
+        )
+        link = next((item for item in product.links if item.rel == "create-order"), None)
+        call = Call(
+            "POST",
+            link.href if link else self.url("products", _segment(product.id), "orders"),
+            json=body,
+            headers={"Idempotency-Key": key},
+            retry=Retry.KEYED if self.honours_idempotency else Retry.UNSENT,
+            what="order",
+        )
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "an order Feature"):
+            return self._order(response, data)
+
+    def order(self, order_id: str) -> Op[Order]:
+        call = Call("GET", self.url("orders", _segment(order_id)), what="order")
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "an order Feature"):
+            return self._order(response, data)
+
+    def _order(self, response: httpx.Response, feature: dict) -> Order:
+        properties = feature["properties"]
+        search = properties.get("search_parameters") or {}
+        status = properties["status"]
+        request = None
+        if search:
+            request = {
+                "datetime": search.get("datetime"),
+                "product_id": properties.get("product_id"),
+                "geometry": search.get("geometry") or feature.get("geometry"),
+                "filter": search.get("filter"),
+            }
+        order = Order.model_validate(
+            {
+                "id": feature["id"],
+                "user": properties.get("user"),
+                "status": status["status_code"] if isinstance(status, dict) else status,
+                "created": properties["created"],
+                "request": request,
+                "product_id": properties.get("product_id"),
+                "order_parameters": properties.get("order_parameters") or {},
+                "status_detail": status if isinstance(status, dict) else None,
+                "links": absolute_links(str(response.url), feature.get("links")),
+            }
+        )
+        return order
+
+    def orders_call(self, limit: int | None) -> Call:
+        return Call("GET", self.url("orders", limit=limit), what="order collection")
+
+    def orders_page(self, call: Call) -> Op[OrdersPage]:
+        response, data = yield from self.get_json(call)
+        with self.expecting(call, response, "a FeatureCollection of orders"):
+            if data.get("type") != "FeatureCollection":
+                raise TypeError("type is not FeatureCollection")
+            return OrdersPage(
+                orders=[self._order(response, item) for item in data["features"]],
+                links=self.links(response, data.get("links")),
+                number_matched=data.get("numberMatched"),
+            )
+
+    def order_statuses(self, order_id: str) -> Op[list[StatusRecord]]:
+        records: list[StatusRecord] = []
+        call = Call(
+            "GET", self.url("orders", _segment(order_id), "statuses"), what="status history"
+        )
+        for response, data, page in (yield from follow_pages(self, call, "statuses")):
+            with self.expecting(page, response, "a status history {statuses: [...]}"):
+                records.extend(_status_record(item) for item in data["statuses"])
+        return records
+
+
+def absolute_links(base: str, raw: Any) -> list[Any]:
+    """Links with relative hrefs resolved against ``base``; the list itself when every href
+    is already absolute (the common case, kept cheap: it runs for every order)."""
+    if not raw:
+        return []
+    if not isinstance(raw, list):
+        raise TypeError("links is not a list")
+    if all(isinstance(item, dict) and _ABSOLUTE.match(str(item.get("href", ""))) for item in raw):
+        return raw
+    return [
+        {**item, "href": urljoin(base, str(item.get("href", "")))}
+        if isinstance(item, dict)
+        else item
+        for item in raw
+    ]
+
+
+def _status_record(item: dict) -> StatusRecord:
+    data = dict(item)
+    if "status" not in data or isinstance(data.get("status"), dict):
+        data["status"] = data.pop("status_code", None) or (data.get("status") or {}).get(
+            "status_code"
+        )
+    else:
+        data.pop("status_code", None)
+    return StatusRecord.model_validate(data)
+
+
+def build_order_parameters(schema: dict, given: dict) -> dict:
+    """The ``order_parameters`` object for a STAPI order: the user's values over the schema's
+    defaults. A required parameter with no value is a field error before anything is sent."""
+    properties = schema.get("properties") or {}
+    values = {
+        name: spec["default"]
+        for name, spec in properties.items()
+        if isinstance(spec, dict) and "default" in spec
+    }
+    values.update(given)
+    missing = [name for name in schema.get("required") or [] if name not in values]
+    if missing:
+        raise ValidationError(
+            [
+                FieldError(f"order_parameters.{name}", "this order parameter is required")
+                for name in missing
+            ]
+        )
+    unknown = [name for name in given if properties and name not in properties]
+    if unknown and schema.get("additionalProperties") is False:
+        raise ValidationError(
+            [
+                FieldError(
+                    f"order_parameters.{name}",
+                    f"unknown order parameter; this product takes {', '.join(sorted(properties))}",
+                )
+                for name in unknown
+            ]
+        )
+    return values
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing {exc.args[0]!r}"
+    if isinstance(exc, pydantic.ValidationError):
+        errors = exc.errors()
+        if errors:
+            first = errors[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,149 @@
+"""``StatClient``: the blocking client, one pooled ``httpx.Client`` per instance."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
+
+from ._base import DEFAULT_TIMEOUT, ClientBase
+from ._http import NO_BODY, Call, Op, RetryPolicy, run_sync
+from .dialects import PageTrail
+
+T = TypeVar("T")
+
+
+class StatClient(ClientBase):
+    """A STAT draft or STAPI v0.1.0 server, answering with ``stat_widgets.models`` objects.
+
+    The dialect is detected from the landing page on first use. Every failure is a
+    ``stat_widgets.errors`` type. Reads are retried on connect errors and 502/503/504 with a
+    bounded backoff (``retry=RetryPolicy(...)``); an order is submitted with an Idempotency-Key
+    (generated when not given) and retried with the same key, so it is never created twice.
+    On STAPI servers, which ignore the key, a submission is retried only when the connection
+    could not be opened.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: httpx.Auth | tuple[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        dialect: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        super().__init__(
+            url,
+            token=token,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            dialect=dialect,
+            retry=retry,
+        )
+        self._http = httpx.Client(**self._httpx_options(transport))
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> StatClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- API ------------------------------------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        """``"stat"`` or ``"stapi"`` (detected with one or two requests on first access)."""
+        return self._run(self._core.dialect()).name
+
+    def landing(self) -> dict:
+        return self._run(self._core.landing())
+
+    def products(self) -> list[Product]:
+        return self._run(self._core.products())
+
+    def product(self, product_id: str) -> Product:
+        """One product, with its constraints (STAPI: queryables) as JSON Schema."""
+        return self._run(self._core.product(product_id))
+
+    def create_order(
+        self,
+        request: Any,
+        *,
+        idempotency_key: str | None = None,
+        order_parameters: dict | None = None,
+    ) -> Order:
+        """Validate ``request`` (an ``OrderRequest`` or a dict) against its product, then
+        submit it once. ``order_parameters`` is for STAPI products (defaults come from the
+        product's schema)."""
+        return self._run(
+            self._core.create_order(
+                request, idempotency_key=idempotency_key, order_parameters=order_parameters
+            )
+        )
+
+    def order(self, order_id: str) -> Order:
+        return self._run(self._core.order(order_id))
+
+    def orders_page(
+        self, link: Link | dict | str | None = None, *, limit: int | None = None
+    ) -> OrdersPage:
+        return self._run(self._core.orders_page(link, limit=limit))
+
+    def orders(self, *, limit: int | None = None) -> Iterator[Order]:
+        """Every order, fetched lazily one page at a time by following ``next`` links."""
+        trail = PageTrail()
+        page = self._run(self._core.orders_page(None, limit=limit, trail=trail))
+        while True:
+            yield from page.orders
+            link = page.next
+            if link is None:
+                return
+            page = self._run(self._core.orders_page(link, trail=trail))
+
+    def order_statuses(self, order_id: str) -> list[StatusRecord]:
+        """The status history, oldest first as the server sends it."""
+        return self._run(self._core.order_statuses(order_id))
+
+    # -- driver ---------------------------------------------------------------------------------
+    def _run(self, op: Op[T]) -> T:
+        return run_sync(op, self._send, self._resolve)
+
+    def _resolve(self, reference: Any) -> dict:
+        return self._core.resolve_reference(reference, self._reference_timeout)
+
+    def _send(self, call: Call) -> httpx.Response:
+        protocol = self._core.protocol
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._http.request(
+                    call.method,
+                    call.url,
+                    headers=call.headers,
+                    json=None if call.json is NO_BODY else call.json,
+                )
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                wait = protocol.retry_after_error(call, attempt, exc)
+                if wait is None:
+                    raise protocol.transport_error(call, exc) from exc
+                time.sleep(wait)
+                continue
+            wait = protocol.retry_after_status(call, attempt, response.status_code)
+            if wait is not None:
+                time.sleep(wait)
+                continue
+            protocol.check(call, response)
+            return response

@@ -1,0 +1,246 @@
+"""SQLite storage of orders.
+
+One connection per thread (FastAPI runs sync endpoints in a thread pool), WAL so readers never
+block the writer, ``synchronous=NORMAL`` (durable across process crashes, fast commits).
+``seq`` is an AUTOINCREMENT integer: it only grows, so keyset pages on it are stable while other
+clients insert. Idempotency is enforced by ``UNIQUE(owner, idempotency_key)``, which holds even
+for concurrent identical requests (SQLite allows many NULL keys).
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import lifecycle
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS orders (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    fate TEXT NOT NULL,
+    request TEXT NOT NULL,
+    idempotency_key TEXT,
+    UNIQUE (owner, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS orders_owner_seq ON orders (owner, seq);
+CREATE INDEX IF NOT EXISTS orders_owner_product_seq ON orders (owner, product_id, seq);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+_COLUMNS = "seq, id, owner, product_id, created_ms, fate, request"
+
+
+@dataclass(frozen=True)
+class StoredOrder:
+    seq: int
+    id: str
+    owner: str
+    product_id: str
+    created_ms: int
+    fate: lifecycle.Fate
+    request: str  # canonical JSON of the validated OrderRequest wire body
+
+    @classmethod
+    def from_row(cls, row: Sequence[object]) -> StoredOrder:
+        seq, id_, owner, product_id, created_ms, fate, request = row
+        return cls(
+            int(seq),  # type: ignore[arg-type]
+            str(id_),
+            str(owner),
+            str(product_id),
+            int(created_ms),  # type: ignore[arg-type]
+            lifecycle.Fate(fate),
+            str(request),
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    orders: list[StoredOrder]  # newest first
+    has_newer: bool
+    has_older: bool
+    total: int
+
+
+class IdempotencyConflict(Exception):
+    """The key was used before, by the same user, for a different request."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[str, ...] = ()
+    product_ids: tuple[str, ...] = ()
+
+
+class OrderStore:
+    def __init__(self, db_path: str | Path) -> None:
+        self.db_path = str(db_path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        conn = self._connection()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(_SCHEMA)
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES ('page_key', ?) ON CONFLICT DO NOTHING",
+            (secrets.token_bytes(32),),
+        )
+        self.page_key: bytes = conn.execute(
+            "SELECT value FROM meta WHERE name = 'page_key'"
+        ).fetchone()[0]
+
+    # -- connections ------------------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise RuntimeError("the order store is closed")
+            conn = sqlite3.connect(
+                self.db_path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same snapshot (count and page agree)."""
+        conn = self._connection()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every thread's connection (the last one checkpoints the WAL into the db)."""
+        with self._lock:
+            self._closed = True
+            conns, self._all = self._all, []
+        for conn in conns:
+            try:
+                conn.close()
+            except sqlite3.Error:  # pragma: no cover - closing is best effort
+                pass
+
+    # -- writes -----------------------------------------------------------------------------
+    def insert(
+        self,
+        *,
+        order_id: str,
+        owner: str,
+        product_id: str,
+        created_ms: int,
+        request: str,
+        idempotency_key: str | None = None,
+    ) -> tuple[StoredOrder, bool]:
+        """Store a new order; with a key already used for the same request, return that order
+        instead. The flag says whether a row was created."""
+        fate = lifecycle.fate_of(order_id)
+        conn = self._connection()
+        rows = conn.execute(
+            "INSERT INTO orders (id, owner, product_id, created_ms, fate, request,"
+            " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (owner, idempotency_key) DO NOTHING RETURNING seq",
+            (order_id, owner, product_id, created_ms, fate.value, request, idempotency_key),
+        ).fetchall()  # exhaust the cursor: the write commits only when the statement ends
+        if rows:
+            stored = StoredOrder(rows[0][0], order_id, owner, product_id, created_ms, fate, request)
+            return stored, True
+        existing = conn.execute(
+            f"SELECT {_COLUMNS} FROM orders WHERE owner = ? AND idempotency_key = ?",
+            (owner, idempotency_key),
+        ).fetchone()
+        if existing is None:  # pragma: no cover - a row that conflicted cannot vanish
+            raise RuntimeError("idempotency conflict without a stored order")
+        stored = StoredOrder.from_row(existing)
+        if stored.request != request:
+            raise IdempotencyConflict(idempotency_key)
+        return stored, False
+
+    # -- reads ------------------------------------------------------------------------------
+    def get(self, order_id: str, owner: str) -> StoredOrder | None:
+        row = (
+            self._connection()
+            .execute(f"SELECT {_COLUMNS} FROM orders WHERE id = ? AND owner = ?", (order_id, owner))
+            .fetchone()
+        )
+        return StoredOrder.from_row(row) if row else None
+
+    def page(
+        self,
+        owner: str,
+        *,
+        limit: int,
+        now_ms: int,
+        filters: Filters = Filters(),
+        older_than: int | None = None,
+        newer_than: int | None = None,
+    ) -> Page:
+        """One keyset page, newest first: the first page (no cursor), the page after
+        ``older_than`` (following ``next``) or the page before ``newer_than`` (``prev``)."""
+        where, params = self._where(owner, filters, now_ms)
+        with self._read() as conn:
+            if newer_than is None:
+                sql = f"SELECT {_COLUMNS} FROM orders WHERE {where}"
+                args = list(params)
+                if older_than is not None:
+                    sql += " AND seq < ?"
+                    args.append(older_than)
+                rows = conn.execute(sql + " ORDER BY seq DESC LIMIT ?", [*args, limit + 1])
+                orders = [StoredOrder.from_row(r) for r in rows]
+                has_older = len(orders) > limit
+                orders = orders[:limit]
+                if older_than is None:
+                    has_newer = False
+                else:
+                    top = orders[0].seq if orders else older_than - 1
+                    has_newer = self._exists(conn, where, params, "seq > ?", top)
+            else:
+                sql = f"SELECT {_COLUMNS} FROM orders WHERE {where} AND seq > ?"
+                rows = conn.execute(
+                    sql + " ORDER BY seq ASC LIMIT ?", [*params, newer_than, limit + 1]
+                )
+                orders = [StoredOrder.from_row(r) for r in rows]
+                has_newer = len(orders) > limit
+                orders = orders[:limit][::-1]
+                bottom = orders[-1].seq if orders else newer_than + 1
+                has_older = self._exists(conn, where, params, "seq < ?", bottom)
+            total = conn.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()
+        return Page(orders, has_newer, has_older, int(total[0]))
+
+    @staticmethod
+    def _where(owner: str, filters: Filters, now_ms: int) -> tuple[str, list[object]]:
+        clauses = ["owner = ?"]
+        params: list[object] = [owner]
+        if filters.product_ids:
+            clauses.append(f"product_id IN ({', '.join('?' * len(filters.product_ids))})")
+            params += filters.product_ids
+        if filters.statuses:
+            parts = []
+            for status in filters.statuses:
+                sql, args = lifecycle.status_sql(status, now_ms)
+                parts.append(sql)
+                params += args
+            clauses.append("(" + " OR ".join(parts) + ")")
+        return " AND ".join(clauses), params
+
+    @staticmethod
+    def _exists(
+        conn: sqlite3.Connection, where: str, params: list[object], extra: str, value: int
+    ) -> bool:
+        sql = f"SELECT 1 FROM orders WHERE {where} AND {extra} LIMIT 1"
+        return conn.execute(sql, [*params, value]).fetchone() is not None

@@ -1,0 +1,68 @@
+"""Showing a ``ValidationError`` next to the control that edits the field it names.
+
+Field paths are paths into the wire body (``geometry.coordinates[0][3]``, ``filter.args[1]``,
+``datetime``); each form section owns one top-level field, so routing is by prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import ipywidgets as widgets
+import traitlets
+
+from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.widgets import _html
+
+
+class ErrorLabel(widgets.HTML):
+    """An HTML line that shows ``message`` (escaped, in the theme's error colour) or nothing."""
+
+    message = traitlets.Unicode("")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.add_class("stat-widgets-error")
+        self._render()
+
+    @traitlets.observe("message")
+    def _on_message(self, _change: object) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        self.value = _html.error(self.message)
+
+
+def describe(errors: Iterable[FieldError], *, field_prefix: str = "") -> str:
+    """One human line for several errors about one section; the section's own field name is
+    dropped (the message sits next to it) but deeper paths are kept because they locate the
+    fault (``coordinates[0][3]: ...``)."""
+    parts = []
+    for err in errors:
+        where = err.field
+        if field_prefix and where.startswith(field_prefix):
+            where = where[len(field_prefix) :].lstrip(".")
+        parts.append(f"{where}: {err.message}" if where else err.message)
+    return "; ".join(parts)
+
+
+def route_errors(
+    error: ValidationError, labels: Mapping[str, ErrorLabel], fallback: ErrorLabel
+) -> None:
+    """Put each error of ``error`` under the label whose field it names; errors about no known
+    field (``""``, or a field no section owns) go to ``fallback``."""
+    claimed: set[int] = set()
+    for field, label in labels.items():
+        mine = error.for_field(field)
+        claimed.update(id(e) for e in mine)
+        label.message = describe(mine, field_prefix=field)
+    rest = [e for e in error.errors if id(e) not in claimed]
+    fallback.message = describe(rest)
+
+
+def clear(labels: Iterable[ErrorLabel]) -> None:
+    for label in labels:
+        label.message = ""
+
+
+__all__ = ["ErrorLabel", "clear", "describe", "route_errors"]

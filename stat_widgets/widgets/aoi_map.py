@@ -1,0 +1,329 @@
+"""The area of interest: drawn on a map, uploaded, pasted or typed as a bbox.
+
+Whatever the source, the AOI ends up in one place, the draw control's ``data`` (so it shows on
+the map and can be edited there), and in one trait, ``geometry``. Validity is decided by the
+model layer (``to_geometry``); this widget only adds the product's limits, which it is told
+through ``max_area_km2``, ``max_vertices`` and ``accept_points``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import ipyleaflet
+import ipywidgets as widgets
+import shapely.geometry
+import traitlets
+
+from stat_widgets.errors import ValidationError
+from stat_widgets.models import bbox_geometry, geodesic_area_km2, to_geometry, vertex_count
+from stat_widgets.widgets import _html
+from stat_widgets.widgets._errors import ErrorLabel, describe
+
+#: Draw tools offered on the map. A non-empty dict enables a Geoman tool, an empty one hides it.
+_AREA_TOOL: dict[str, Any] = {"pathOptions": {}}
+_POINT_TOOL: dict[str, Any] = {"continueDrawing": False}
+
+_NO_AOI = "No AOI yet: draw a polygon or rectangle on the map, upload a GeoJSON file, paste "
+_NO_AOI += "GeoJSON or WKT, or type a bbox."
+
+
+def _feature(geometry: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "properties": {}, "geometry": geometry}
+
+
+def _upload_bytes(entry: Any) -> bytes:
+    """The content of one ``FileUpload`` entry (a memoryview from the browser, bytes from a
+    test or a restored notebook)."""
+    content = entry["content"]
+    return content.tobytes() if isinstance(content, memoryview) else bytes(content)
+
+
+def _zoom_for(bounds: Sequence[float], *, max_zoom: int = 16) -> int:
+    """A Web Mercator zoom at which ``bounds`` (west, south, east, north) fills about half of a
+    ~600 px map; the map's own ``fit_bounds`` needs a running asyncio loop, which scripts and
+    tests do not have."""
+    west, south, east, north = bounds
+    extent = max(east - west, (north - south) * 1.5, 1e-6)
+    return int(max(1, min(max_zoom, math.floor(math.log2(360.0 / extent)) + 1)))
+
+
+class AOIMap(widgets.VBox):
+    """Draw, upload, paste or type the area of interest; ``geometry`` is the result."""
+
+    #: The current AOI as a GeoJSON geometry dict (validated, re-wound), or ``None`` when there
+    #: is none or the input is invalid (then ``error`` says why).
+    geometry = traitlets.Dict(allow_none=True, default_value=None)
+    #: Geodesic area of ``geometry`` in km² (0 for points), ``None`` without a geometry.
+    area_km2 = traitlets.Float(allow_none=True, default_value=None)
+    vertices = traitlets.Int(allow_none=True, default_value=None)
+    #: Why the last input is not usable (the model's message, or the product's limit); "" if ok.
+    error = traitlets.Unicode("")
+    max_area_km2 = traitlets.Float(allow_none=True, default_value=None)
+    max_vertices = traitlets.Int(allow_none=True, default_value=None)
+    #: Whether the product takes a point: enables the marker tool and accepts pasted points.
+    accept_points = traitlets.Bool(False)
+
+    def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
+        self._writing_map = False
+        self._setting = False
+        self._latest_drawn: dict[str, Any] | None = None
+        self.draw_control = self._new_draw_control()
+        self._listen(self.draw_control)
+        map_kwargs: dict[str, Any] = {"center": (20.0, 0.0), "zoom": 2, "scroll_wheel_zoom": True}
+        self.map = ipyleaflet.Map(**map_kwargs)
+        if not basemap:
+            # Without tiles the map is blank but the AOI layer still draws (offline machines).
+            self.map.layers = ()
+        self.map.layout.height = "400px"
+        self.map.add(self.draw_control)
+        self.summary = widgets.HTML(_html.muted(_NO_AOI))
+        self.error_label = ErrorLabel()
+        #: Messages about ``geometry`` from outside (the request validation, the server).
+        self.feedback = ErrorLabel()
+
+        self.upload = widgets.FileUpload(
+            accept=".geojson,.json,.wkt,.txt,application/geo+json,application/json",
+            multiple=False,
+            description="GeoJSON file",
+        )
+        self.paste_text = widgets.Textarea(
+            placeholder='{"type": "Polygon", ...}  or  POLYGON ((...))',
+            layout=widgets.Layout(width="100%", height="6em"),
+        )
+        self.paste_button = widgets.Button(description="Use pasted AOI", icon="check")
+        self.bbox_inputs = {
+            name: widgets.FloatText(description=name, layout=widgets.Layout(width="11em"))
+            for name in ("west", "south", "east", "north")
+        }
+        self.bbox_button = widgets.Button(description="Use bbox", icon="check")
+        self.clear_button = widgets.Button(description="Clear AOI", icon="trash")
+
+        self.sources = widgets.Tab(
+            children=[
+                widgets.VBox([self.upload]),
+                widgets.VBox([self.paste_text, self.paste_button]),
+                widgets.VBox([widgets.HBox(list(self.bbox_inputs.values())), self.bbox_button]),
+            ],
+            titles=("Upload", "Paste GeoJSON / WKT", "Bounding box"),
+        )
+        super().__init__(
+            [
+                self.map,
+                widgets.HBox([self.summary, self.clear_button]),
+                self.error_label,
+                self.feedback,
+                self.sources,
+            ],
+            **kwargs,
+        )
+        self.upload.observe(self._on_upload, names="value")
+        self.paste_button.on_click(lambda _b: self.use_text(self.paste_text.value))
+        self.bbox_button.on_click(lambda _b: self.use_bbox(*self._bbox_values()))
+        self.clear_button.on_click(lambda _b: self.clear())
+
+    # -- public Python paths (the buttons call these) ------------------------------------------
+
+    def set_geometry(self, obj: Any) -> dict[str, Any] | None:
+        """Use anything ``to_geometry`` accepts as the AOI and show it on the map. Invalid input
+        leaves the map as it is, sets ``geometry`` to ``None`` and ``error`` to the reason."""
+        return self._accept(obj, show_on_map=True)
+
+    def use_text(self, text: str) -> dict[str, Any] | None:
+        """Pasted GeoJSON (geometry, Feature, FeatureCollection) or WKT; the model reads both."""
+        return self.set_geometry(text)
+
+    def use_bbox(self, west: float, south: float, east: float, north: float) -> dict | None:
+        try:
+            geometry = bbox_geometry(west, south, east, north)
+        except ValidationError as exc:
+            self._reject(exc)
+            return None
+        return self.set_geometry(geometry)
+
+    def clear(self) -> None:
+        """Remove the AOI from the map and from ``geometry``."""
+        self._latest_drawn = None
+        self._write_map(None)
+        self._set(None, "")
+
+    # -- browser events ------------------------------------------------------------------------
+
+    def _on_draw_event(self, _control: Any, action: str, geo_json: Any) -> None:
+        """Custom messages from Geoman. ``create`` carries the new shape only; ``remove`` the
+        shape removed; the edit events carry every shape. The browser follows each with a
+        ``data`` update, which ``_on_map_data`` handles; reacting here as well keeps the AOI
+        right when only the message arrives."""
+        features = [f for f in (geo_json if isinstance(geo_json, list) else [geo_json]) if f]
+        if action == "create" and features:
+            self._latest_drawn = features[-1].get("geometry")
+            self._accept(features[-1], show_on_map=False)
+        elif action == "remove":
+            removed = [f.get("geometry") for f in features]
+            if self._latest_drawn in removed:
+                self._latest_drawn = None
+            remaining = [f for f in self.draw_control.data if f.get("geometry") not in removed]
+            self._from_features(remaining)
+        elif action != "vertexadded":
+            self._from_features(features)
+
+    def _on_map_data(self, change: dict[str, Any]) -> None:
+        if not self._writing_map:
+            self._from_features(list(change["new"] or []))
+
+    def _from_features(self, features: list[dict[str, Any]]) -> None:
+        if not features:
+            self._set(None, "")
+            return
+        if len(features) > 1:
+            newest = [f for f in features if f.get("geometry") == self._latest_drawn]
+            if newest:
+                # A newly drawn shape replaces the previous AOI: one order, one area.
+                self._write_map(newest[-1]["geometry"], recenter=False)
+                self._accept(newest[-1], show_on_map=False)
+                return
+            self._accept({"type": "FeatureCollection", "features": features}, show_on_map=False)
+            return
+        self._accept(features[0], show_on_map=False)
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        entries = list(change["new"] or [])
+        if not entries:
+            return
+        entry = entries[-1]
+        # Forget the file once read: the same file can be chosen again after an edit, and its
+        # content is not saved into the notebook with the widget state.
+        self.upload.value = ()
+        try:
+            text = _upload_bytes(entry).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self._reject(
+                ValidationError(f"{entry.get('name', 'file')} is not a text file", field="geometry")
+            )
+            return
+        self.use_text(text)
+
+    def _bbox_values(self) -> tuple[float, float, float, float]:
+        b = self.bbox_inputs
+        return (b["west"].value, b["south"].value, b["east"].value, b["north"].value)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _accept(self, obj: Any, *, show_on_map: bool) -> dict[str, Any] | None:
+        try:
+            geometry = to_geometry(obj)
+        except ValidationError as exc:
+            self._reject(exc)
+            return None
+        if show_on_map:
+            self._latest_drawn = None
+            self._write_map(geometry)
+        self._set(geometry, self._limit_error(geometry))
+        return geometry
+
+    def _reject(self, exc: ValidationError) -> None:
+        self._set(None, describe(exc.for_field("geometry") or exc.errors, field_prefix="geometry"))
+
+    def _limit_error(self, geometry: dict[str, Any]) -> str:
+        """The product's limits, checked here so that the message sits under the map as soon
+        as the AOI is drawn (the request validation checks them again)."""
+        if geometry.get("type") in ("Point", "MultiPoint") and not self.accept_points:
+            return "This product does not accept points: draw a polygon or rectangle."
+        area = geodesic_area_km2(geometry)
+        if self.max_area_km2 is not None and area > self.max_area_km2:
+            return (
+                f"The AOI covers {area:,.1f} km²; this product accepts at most "
+                f"{self.max_area_km2:,.1f} km²."
+            )
+        count = vertex_count(geometry)
+        if self.max_vertices is not None and count > self.max_vertices:
+            return (
+                f"The AOI has {count} vertices; this product accepts at most {self.max_vertices}."
+            )
+        return ""
+
+    def _set(self, geometry: dict[str, Any] | None, error: str) -> None:
+        self._setting = True
+        try:
+            with self.hold_trait_notifications():
+                self.geometry = geometry
+                self.area_km2 = None if geometry is None else geodesic_area_km2(geometry)
+                self.vertices = None if geometry is None else vertex_count(geometry)
+                self.error = error
+        finally:
+            self._setting = False
+        self._render()
+
+    @traitlets.observe("geometry")
+    def _on_geometry_assigned(self, change: dict[str, Any]) -> None:
+        """``aoi.geometry = {...}`` from user code goes through the same path as a paste."""
+        if self._setting:
+            return
+        if change["new"] is None:
+            self.clear()
+        else:
+            self.set_geometry(change["new"])
+
+    def _write_map(self, geometry: dict[str, Any] | None, *, recenter: bool = True) -> None:
+        self._writing_map = True
+        try:
+            self.draw_control.data = [] if geometry is None else [_feature(geometry)]
+        finally:
+            self._writing_map = False
+        if geometry is not None and recenter:
+            bounds = shapely.geometry.shape(geometry).bounds
+            self.map.center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
+            self.map.zoom = _zoom_for(bounds)
+
+    def _render(self) -> None:
+        self.error_label.message = self.error
+        if self.geometry is None:
+            self.summary.value = _html.muted("No valid AOI." if self.error else _NO_AOI)
+            return
+        kind = self.geometry.get("type", "")
+        self.summary.value = _html.text(
+            f"{kind} · {self.vertices} vertices · {self.area_km2:,.2f} km²"
+        )
+
+    @traitlets.observe("max_area_km2", "max_vertices", "accept_points")
+    def _on_limits(self, change: dict[str, Any]) -> None:
+        if change["name"] == "accept_points":
+            self._sync_point_tool()
+        if self.geometry is not None:
+            self._set(self.geometry, self._limit_error(self.geometry))
+
+    def _new_draw_control(self) -> ipyleaflet.GeomanDrawControl:
+        return ipyleaflet.GeomanDrawControl(
+            polygon=_AREA_TOOL,
+            rectangle=_AREA_TOOL,
+            marker=dict(_POINT_TOOL) if self.accept_points else {},
+            circle={},
+            circlemarker={},
+            polyline={},
+            cut=False,
+            rotate=False,
+        )
+
+    def _listen(self, control: ipyleaflet.GeomanDrawControl) -> None:
+        control.on_draw(self._on_draw_event)
+        control.observe(self._on_map_data, names="data")
+
+    def _sync_point_tool(self) -> None:
+        """Offer the marker tool exactly when points are accepted. The Geoman view reads its
+        tools only when it is created, so the control is replaced (keeping the drawing)."""
+        wanted = dict(_POINT_TOOL) if self.accept_points else {}
+        old = self.draw_control
+        if old.marker == wanted:
+            return
+        new = self._new_draw_control()
+        new.data = list(old.data)
+        self._listen(new)
+        self.map.remove(old)
+        self.map.add(new)
+        self.draw_control = new
+        old.close()
+
+
+__all__ = ["AOIMap"]

@@ -1,0 +1,185 @@
+"""The ``datetime`` of the order: a start, an end (or an open end) and an explicit time zone.
+
+The pickers hold wall-clock times in the chosen zone; the interval sent is normalised to UTC by
+``TimeInterval``, and shown as it will be sent, so that nobody has to guess what "9:00" meant.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from stat_widgets.errors import ValidationError
+from stat_widgets.models import TimeInterval
+from stat_widgets.widgets import _html
+from stat_widgets.widgets._errors import ErrorLabel, describe
+
+#: Quick choices: label → length of the interval, starting at the next whole minute.
+PRESETS: dict[str, timedelta] = {
+    "Next 24 h": timedelta(hours=24),
+    "Next 7 days": timedelta(days=7),
+    "Next 30 days": timedelta(days=30),
+}
+
+
+def _timezones() -> list[str]:
+    """UTC first, then every IANA zone the machine knows, sorted."""
+    zones = sorted(z for z in zoneinfo.available_timezones() if z != "UTC")
+    return ["UTC", *zones]
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _next_minute(moment: datetime) -> datetime:
+    """``moment`` rounded up to a whole minute, so a preset never starts in the past by the time
+    the order reaches the server."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
+
+
+class IntervalPicker(widgets.VBox):
+    """Start and end date-times in an explicit time zone, presets and an open end."""
+
+    #: The interval to send, or ``None`` while incomplete or invalid (``error`` says why).
+    value = traitlets.Instance(TimeInterval, allow_none=True, default_value=None)
+    error = traitlets.Unicode("")
+
+    def __init__(
+        self, *, now: Callable[[], datetime] = _system_now, timezone: str = "UTC", **kwargs: Any
+    ) -> None:
+        self._now = now
+        self.timezone = widgets.Dropdown(
+            options=_timezones(), value=timezone, description="Time zone"
+        )
+        self.start = widgets.NaiveDatetimePicker(description="Start")
+        self.end = widgets.NaiveDatetimePicker(description="End")
+        self.open_end = widgets.Checkbox(value=False, description="Open end (no end date)")
+        self.preset_buttons = {
+            label: widgets.Button(description=label, tooltip=f"From now, {label.lower()}")
+            for label in PRESETS
+        }
+        self.iso = widgets.HTML()
+        self.error_label = ErrorLabel()
+        #: Messages about ``datetime`` from the request validation or the server.
+        self.feedback = ErrorLabel()
+        super().__init__(
+            [
+                widgets.HBox(list(self.preset_buttons.values())),
+                self.timezone,
+                widgets.HBox([self.start, self.end, self.open_end]),
+                self.iso,
+                self.error_label,
+                self.feedback,
+            ],
+            **kwargs,
+        )
+        self._syncing = False
+        self._setting = False
+        for label, button in self.preset_buttons.items():
+            button.on_click(lambda _b, label=label: self.apply_preset(label))
+        for control in (self.timezone, self.start, self.end, self.open_end):
+            control.observe(self._on_controls, names="value")
+        self._recompute()
+
+    # -- public Python paths -------------------------------------------------------------------
+
+    def apply_preset(self, label: str) -> TimeInterval | None:
+        """From the next whole minute for the preset's length, in the chosen time zone."""
+        length = PRESETS[label]
+        zone = zoneinfo.ZoneInfo(self.timezone.value)
+        start = _next_minute(self._now().astimezone(zone))
+        end = (start.astimezone(UTC) + length).astimezone(zone)
+        self._set_controls(start.replace(tzinfo=None), end.replace(tzinfo=None), open_end=False)
+        return self.value
+
+    def set_interval(self, interval: Any) -> TimeInterval | None:
+        """Anything ``TimeInterval.parse`` accepts (``"2025-06-01T00:00:00Z/P7D"``, a pair of
+        aware datetimes, a ``TimeInterval``), shown in the chosen time zone."""
+        try:
+            parsed = TimeInterval.parse(interval)
+        except ValidationError as exc:
+            self._show(None, describe(exc.errors, field_prefix="datetime"))
+            return None
+        zone = zoneinfo.ZoneInfo(self.timezone.value)
+
+        def local(moment: datetime | None) -> datetime | None:
+            return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+
+        self._set_controls(local(parsed.start), local(parsed.end), open_end=parsed.end is None)
+        return self.value
+
+    @traitlets.observe("value")
+    def _on_value_assigned(self, change: dict[str, Any]) -> None:
+        """``picker.value = TimeInterval(...)`` from user code updates the controls."""
+        if self._setting:
+            return
+        if change["new"] is None:
+            self._set_controls(None, None, open_end=False)
+        else:
+            self.set_interval(change["new"])
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _set_controls(
+        self, start: datetime | None, end: datetime | None, *, open_end: bool
+    ) -> None:
+        self._syncing = True
+        try:
+            self.start.value = start
+            self.end.value = end
+            self.open_end.value = open_end
+        finally:
+            self._syncing = False
+        self._recompute()
+
+    def _on_controls(self, change: dict[str, Any]) -> None:
+        if change["owner"] is self.open_end:
+            self.end.disabled = bool(change["new"])
+        if not self._syncing:
+            self._recompute()
+
+    def _recompute(self) -> None:
+        self.end.disabled = self.open_end.value
+        zone = zoneinfo.ZoneInfo(self.timezone.value)
+        start, end = self.start.value, self.end.value
+        if start is None:
+            self._show(None, "", hint="Choose a start, or a preset.")
+            return
+        if end is None and not self.open_end.value:
+            self._show(None, "", hint="Choose an end, or tick “Open end”.")
+            return
+        pair = (
+            start.replace(tzinfo=zone),
+            None if self.open_end.value else end.replace(tzinfo=zone),
+        )
+        try:
+            interval = TimeInterval.parse(pair)
+        except ValidationError as exc:
+            self._show(None, describe(exc.errors, field_prefix="datetime"))
+            return
+        self._show(interval, "")
+
+    def _show(self, interval: TimeInterval | None, error: str, *, hint: str = "") -> None:
+        self._setting = True
+        try:
+            with self.hold_trait_notifications():
+                self.value = interval
+                self.error = error
+        finally:
+            self._setting = False
+        self.error_label.message = error
+        self.feedback.message = ""
+        if interval is not None:
+            self.iso.value = "Sent as (ISO 8601, UTC): " + _html.inline_code(interval)
+        else:
+            self.iso.value = _html.muted(hint)
+
+
+__all__ = ["PRESETS", "IntervalPicker"]

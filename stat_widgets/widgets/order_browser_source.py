@@ -1,0 +1,103 @@
+"""Where the browser's orders come from: a client, used only through its documented calls.
+
+Paging follows the links of each page exactly as the server gave them; the only page the
+browser asks for by itself is the first. Filters go to the server when the client can send
+them (``orders_page(..., status=, product_id=)``) and are otherwise applied to each page here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from stat_widgets.client import StatClient
+from stat_widgets.errors import InvalidResponseError, NotFoundError
+from stat_widgets.models import Link, Order, OrdersPage, StatusRecord, parse_status
+
+# The client's page size for exports: few requests, and still one page in memory at a time.
+EXPORT_PAGE_SIZE = 200
+
+
+def as_client(client_or_url: StatClient | str) -> tuple[StatClient, bool]:
+    """A client and whether we made it (and so must close it)."""
+    if isinstance(client_or_url, StatClient):
+        return client_or_url, False
+    if isinstance(client_or_url, str) and client_or_url.strip():
+        return StatClient(client_or_url.strip()), True
+    raise TypeError(
+        f"client_or_url must be a StatClient or the API's URL, got {type(client_or_url).__name__}"
+    )
+
+
+def matches(order: Order, status: str | None, product_id: str | None) -> bool:
+    """The client-side filter: the same meaning as the server's ``status``/``product_id``."""
+    if status and parse_status(order.status) != parse_status(status):
+        return False
+    return not (product_id and order.product_id != product_id)
+
+
+class OrderSource:
+    """Pages, orders and histories from one client."""
+
+    def __init__(self, client: StatClient) -> None:
+        self.client = client
+        parameters = inspect.signature(client.orders_page).parameters
+        self.server_filters = "status" in parameters and "product_id" in parameters
+
+    def first_page(
+        self, limit: int, status: str | None = None, product_id: str | None = None
+    ) -> OrdersPage:
+        kwargs: dict[str, Any] = {"limit": limit}
+        if self.server_filters:
+            kwargs.update(status=status or None, product_id=product_id or None)
+        return self.client.orders_page(None, **kwargs)
+
+    def follow(self, link: Link) -> OrdersPage:
+        return self.client.orders_page(link)
+
+    def order(self, order_id: str) -> Order:
+        return self.client.order(order_id)
+
+    def statuses(self, order_id: str) -> tuple[list[StatusRecord] | None, str]:
+        """The history, or ``None`` and why when the server keeps none for this order."""
+        try:
+            return self.client.order_statuses(order_id), ""
+        except (NotFoundError, InvalidResponseError) as exc:
+            return None, f"No status history from this server ({exc})."
+
+    def matching(
+        self,
+        status: str | None = None,
+        product_id: str | None = None,
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> Iterator[Order]:
+        """Every order matching the filters, one page in memory at a time.
+
+        ``progress(seen, total)`` is called after each page; ``total`` is the server's
+        ``numberMatched`` when it sends one (for the filtered listing when filters go to the
+        server, else for all orders).
+        """
+        page = self.first_page(EXPORT_PAGE_SIZE, status, product_id)
+        seen_links: set[tuple[str, str, str]] = set()
+        seen = 0
+        while True:
+            seen += len(page.orders)
+            if progress is not None:
+                progress(seen, page.number_matched)
+            yield from (order for order in page.orders if matches(order, status, product_id))
+            link = page.next
+            if link is None:
+                return
+            key = (link.method, link.href, repr(link.body))
+            if key in seen_links:
+                raise InvalidResponseError(
+                    "the next link points back to a page already read; stopping the export",
+                    url=link.href,
+                )
+            seen_links.add(key)
+            page = self.follow(link)
+
+
+__all__ = ["EXPORT_PAGE_SIZE", "OrderSource", "as_client", "matches"]

@@ -1,0 +1,141 @@
+"""The selected order in full: every field, its links, its request and its status history.
+
+Everything here comes from a server, so all of it goes through ``_html``: an order id or status
+of ``<img onerror=...>`` is shown as those characters, and only http(s) links are clickable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from stat_widgets.models import Order, StatusRecord
+from stat_widgets.widgets import _html
+from stat_widgets.widgets.order_browser_status import status_badge
+from stat_widgets.widgets.order_table import created_text
+
+# Shown in their own sections, not in the field table.
+_SECTIONS = ("links", "request")
+_CELL = "padding: 1px 8px 1px 0; vertical-align: top; text-align: left;"
+# JupyterLab does not colour links inside HTML widgets; without this they look like text.
+LINK_STYLE = "color: var(--jp-content-link-color, #1976d2); text-decoration: underline;"
+
+
+def _value_html(name: str, value: Any) -> str:
+    if name == "status":
+        return status_badge(value)
+    if isinstance(value, dict | list):
+        return _html.inline_code(json.dumps(value, ensure_ascii=False))
+    return _html.text("" if value is None else value)
+
+
+def _row(*cells: str) -> str:
+    return "<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in cells) + "</tr>"
+
+
+def fields_html(order: Order) -> str:
+    """Every top-level field the server sent (including ones this package does not model)."""
+    data = order.model_dump(mode="json")
+    data["created"] = created_text(order)
+    rows = [
+        _row(f"<b>{_html.escape(name)}</b>", _value_html(name, value))
+        for name, value in data.items()
+        if name not in _SECTIONS
+    ]
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def links_html(order: Order) -> str:
+    if not order.links:
+        return _html.muted("The server gave no links for this order.")
+    items = []
+    for link in order.links:
+        label = link.title or link.href
+        extra = f" {_html.muted(link.method)}" if link.method.upper() != "GET" else ""
+        anchor = _html.link(link.href, label).replace("<a ", f'<a style="{LINK_STYLE}" ', 1)
+        items.append(f"<li>{_html.inline_code(link.rel)} {anchor}{extra}</li>")
+    return "<ul style='margin: 0;'>" + "".join(items) + "</ul>"
+
+
+def request_text(body: dict[str, Any]) -> str:
+    """The request as JSON with one line per field, so a footprint's hundreds of coordinates
+    take one wrapped line instead of a screenful."""
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in body.items()]
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def request_html(order: Order) -> str:
+    if order.request is None:
+        return _html.muted("The server did not send the request this order was made from.")
+    return _html.code_block(request_text(order.request.model_dump(mode="json")))
+
+
+def history_html(statuses: Sequence[StatusRecord] | None, note: str = "") -> str:
+    if statuses is None:
+        return _html.muted(note or "This server keeps no status history.")
+    if not statuses:
+        return _html.muted("The status history is empty.")
+    rows = [_row("<b>time</b>", "<b>status</b>", "<b>reason</b>")]
+    for record in statuses:
+        reason = " ".join(x for x in (record.reason_code, record.reason_text) if x)
+        rows.append(
+            _row(
+                _html.text(record.timestamp.strftime("%Y-%m-%d %H:%M:%S")),
+                status_badge(record.status),
+                _html.text(reason),
+            )
+        )
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def details_html(
+    order: Order, statuses: Sequence[StatusRecord] | None, history_note: str = ""
+) -> str:
+    return "".join(
+        [
+            f"<h4 style='margin: 4px 0;'>Order {_html.escape(order.id)}</h4>",
+            fields_html(order),
+            "<h4 style='margin: 8px 0 2px;'>Links</h4>",
+            links_html(order),
+            "<h4 style='margin: 8px 0 2px;'>Request</h4>",
+            request_html(order),
+            "<h4 style='margin: 8px 0 2px;'>Status history</h4>",
+            history_html(statuses, history_note),
+        ]
+    )
+
+
+class OrderDetails(widgets.VBox):
+    """Holds only the one order shown (and its history), never a list of orders."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.add_class("stat-order-details")
+        self.html = widgets.HTML(_html.muted("Select an order to see its details."))
+        self.order: Order | None = None
+        self.statuses: list[StatusRecord] | None = None
+        self.children = (self.html,)
+
+    def show(
+        self, order: Order, statuses: Sequence[StatusRecord] | None, history_note: str = ""
+    ) -> None:
+        self.order = order
+        self.statuses = None if statuses is None else list(statuses)
+        self.html.value = details_html(order, statuses, history_note)
+
+    def show_error(self, order_id: str, message: str) -> None:
+        """The order could not be fetched: say so, and drop what was shown of another order."""
+        self.order, self.statuses = None, None
+        self.html.value = (
+            f"<h4 style='margin: 4px 0;'>Order {_html.escape(order_id)}</h4>{_html.error(message)}"
+        )
+
+    def clear(self) -> None:
+        self.order, self.statuses = None, None
+        self.html.value = _html.muted("Select an order to see its details.")
+
+
+__all__ = ["OrderDetails", "details_html", "fields_html", "history_html", "links_html"]

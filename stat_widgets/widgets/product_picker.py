@@ -1,0 +1,153 @@
+"""Choosing the product: what it is, and which constraints a filter may use.
+
+Titles, descriptions and constraint names come from the server, so they reach the page only
+through ``_html`` (escaped); the dropdown renders its labels as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from stat_widgets.models import Product
+from stat_widgets.widgets import _html
+from stat_widgets.widgets._errors import ErrorLabel
+
+_PLACEHOLDER = "— choose a product —"
+
+
+def product_label(product: Product) -> str:
+    """How a product is named in lists: its title, with the id when they differ."""
+    if product.title and product.title != product.id:
+        return f"{product.title} ({product.id})"
+    return product.id
+
+
+def describe_constraint(name: str, schema: dict[str, Any]) -> str:
+    """One line of plain text for one constraint property: title, type, range or values."""
+    kinds = schema.get("type", "any")
+    kind = "/".join(kinds) if isinstance(kinds, list) else str(kinds)
+    enum = schema.get("enum") or (schema.get("items") or {}).get("enum")
+    parts = [f"{schema.get('title') or name} [{name}]: {kind}"]
+    if enum:
+        parts.append("one of " + ", ".join(str(v) for v in enum))
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None or high is not None:
+        unit = f" {schema['unit']}" if "unit" in schema else ""
+        low_text = "…" if low is None else str(low)
+        high_text = "…" if high is None else str(high)
+        parts.append(f"{low_text} to {high_text}{unit}")
+    if schema.get("description"):
+        parts.append(f"— {schema['description']}")
+    return " ".join(parts)
+
+
+def product_details_html(product: Product | None) -> str:
+    """The product card: everything from the server escaped."""
+    if product is None:
+        return _html.muted("Choose a product to see its description and constraints.")
+    out = [f"<b>{_html.escape(product.title or product.id)}</b>"]
+    if product.description:
+        out.append(f"<div>{_html.escape(product.description)}</div>")
+    limits = []
+    if product.max_area_km2 is not None:
+        limits.append(f"AOI at most {product.max_area_km2:,.0f} km²")
+    if product.max_vertices is not None:
+        limits.append(f"at most {product.max_vertices:,} vertices")
+    kinds = product.geometry_types
+    if kinds:
+        limits.append("geometry: " + ", ".join(sorted(kinds)))
+    if limits:
+        out.append(f"<div>{_html.muted(' · '.join(limits))}</div>")
+    properties = product.properties
+    if properties:
+        items = "".join(
+            f"<li>{_html.escape(describe_constraint(name, schema or {}))}</li>"
+            for name, schema in properties.items()
+        )
+        out.append(f"<div>Constraints you can filter on:</div><ul>{items}</ul>")
+    else:
+        out.append(f"<div>{_html.muted('This product exposes no constraints to filter on.')}</div>")
+    return "".join(out)
+
+
+class ProductPicker(widgets.VBox):
+    """A dropdown of the server's products and a card describing the chosen one."""
+
+    products = traitlets.List()
+    #: The chosen ``Product``, or ``None``.
+    value = traitlets.Instance(Product, allow_none=True, default_value=None)
+    #: Why the products could not be listed (set by the form), or "".
+    error = traitlets.Unicode("")
+
+    def __init__(self, products: Iterable[Product] = (), **kwargs: Any) -> None:
+        self.dropdown = widgets.Dropdown(
+            options=[(_PLACEHOLDER, "")],
+            value="",
+            description="Product",
+            layout=widgets.Layout(width="max-content", min_width="24em"),
+        )
+        self.details = widgets.HTML(product_details_html(None))
+        self.error_label = ErrorLabel()
+        #: Messages about ``product_id`` from the request validation or the server.
+        self.feedback = ErrorLabel()
+        super().__init__([self.dropdown, self.details, self.error_label, self.feedback], **kwargs)
+        self._syncing = False
+        self.dropdown.observe(self._on_dropdown, names="value")
+        self.products = list(products)
+
+    def select(self, product_id: str) -> Product:
+        """Choose a product by id, as picking it in the dropdown does."""
+        for product in self.products:
+            if product.id == product_id:
+                self.value = product
+                return product
+        known = ", ".join(p.id for p in self.products) or "none"
+        raise KeyError(f"no product {product_id!r}; the server offers: {known}")
+
+    @traitlets.observe("products")
+    def _on_products(self, change: dict[str, Any]) -> None:
+        products: list[Product] = list(change["new"])
+        current = self.value.id if self.value is not None else ""
+        self._syncing = True
+        try:
+            self.dropdown.options = [(_PLACEHOLDER, "")] + [
+                (product_label(p), p.id) for p in products
+            ]
+            ids = [p.id for p in products]
+            self.dropdown.value = current if current in ids else ""
+        finally:
+            self._syncing = False
+        if current and current in ids:
+            self.value = next(p for p in products if p.id == current)
+        elif len(products) == 1:
+            self.value = products[0]
+        else:
+            self.value = None
+
+    def _on_dropdown(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        chosen = change["new"]
+        self.value = next((p for p in self.products if p.id == chosen), None)
+
+    @traitlets.observe("value")
+    def _on_value(self, change: dict[str, Any]) -> None:
+        product: Product | None = change["new"]
+        self._syncing = True
+        try:
+            self.dropdown.value = "" if product is None else product.id
+        finally:
+            self._syncing = False
+        self.details.value = product_details_html(product)
+        self.feedback.message = ""
+
+    @traitlets.observe("error")
+    def _on_error(self, change: dict[str, Any]) -> None:
+        self.error_label.message = change["new"]
+
+
+__all__ = ["ProductPicker", "describe_constraint", "product_details_html", "product_label"]

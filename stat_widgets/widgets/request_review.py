@@ -1,0 +1,105 @@
+"""The last section of the form: what will be sent, and the Submit button.
+
+The preview is ``request.model_dump(mode="json")``, the exact body the client sends; the summary
+restates it in words. Server answers (order id, status, link, errors) are shown escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from stat_widgets.models import (
+    Order,
+    OrderRequest,
+    Product,
+    TimeInterval,
+    filter_to_text,
+    find_link,
+)
+from stat_widgets.widgets import _html
+from stat_widgets.widgets._errors import ErrorLabel
+
+
+def summary_html(
+    *,
+    product: Product | None,
+    geometry: dict[str, Any] | None,
+    area_km2: float | None,
+    vertices: int | None,
+    interval: TimeInterval | None,
+    filter_json: dict[str, Any] | None,
+) -> str:
+    """Product, area, interval and filter in words; "—" for what is not chosen yet."""
+    area = "—"
+    if geometry is not None:
+        area = f"{geometry.get('type', '')}, {vertices} vertices, {area_km2:,.2f} km²"
+    rows = [
+        ("Product", (product.title or product.id) if product else "—"),
+        ("Area", area),
+        ("Interval", str(interval) if interval is not None else "—"),
+        ("Filter", filter_to_text(filter_json) if filter_json else "none"),
+    ]
+    body = "".join(
+        f"<tr><th style='text-align:left; padding-right:1em'>{_html.escape(k)}</th>"
+        f"<td>{_html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def order_html(order: Order) -> str:
+    """The server's answer to a submission: id, status and a link to the order."""
+    link = find_link(order.links, "self") or (order.links[0] if order.links else None)
+    parts = [
+        _html.text("Order submitted. ", style=_html.SUCCESS_STYLE),
+        "Id: ",
+        _html.inline_code(order.id),
+        " · status: ",
+        f"<b>{_html.escape(order.status)}</b>",
+    ]
+    if link is not None:
+        parts += [" · ", _html.link(link.href, "open the order")]
+    return "".join(parts)
+
+
+class RequestReview(widgets.VBox):
+    """Summary, JSON preview, Submit button and the result of the last submission."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.summary = widgets.HTML()
+        self.preview = widgets.HTML()
+        self.status = widgets.HTML()
+        self.submit_button = widgets.Button(
+            description="Submit order",
+            icon="paper-plane",
+            button_style="primary",
+            disabled=True,
+            tooltip="Submit the order shown above",
+        )
+        self.result = widgets.HTML()
+        #: Errors that name no field of the form (the server's general complaints).
+        self.error_label = ErrorLabel()
+        super().__init__(
+            [
+                self.summary,
+                widgets.HTML("Request body to be sent:"),
+                self.preview,
+                widgets.HBox([self.submit_button, self.status]),
+                self.error_label,
+                self.result,
+            ],
+            **kwargs,
+        )
+
+    def show_request(self, request: OrderRequest | None, *, summary: str) -> None:
+        """Show the summary (built by the form from its sections) and the exact body."""
+        self.summary.value = summary
+        if request is not None:
+            self.preview.value = _html.code_block(request.model_dump(mode="json"))
+        else:
+            self.preview.value = _html.muted("(no valid request yet)")
+
+
+__all__ = ["RequestReview", "order_html", "summary_html"]

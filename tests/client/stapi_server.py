@@ -1,0 +1,242 @@
+"""A real STAPI v0.1.0 server for the client tests: stapi-fastapi 0.8.0 with a small in-memory
+backend (two products, orders in a dict, paging with ``next`` tokens, status history).
+
+It also serves ``/files/aoi.geojson`` so that JSON References can be resolved on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from pydantic import Field
+from returns.maybe import Maybe, Nothing, Some
+from returns.result import Failure, ResultE, Success
+from stapi_fastapi import ProductRouter, RootRouter
+from stapi_fastapi.conformance import API, PRODUCT
+from stapi_fastapi.models import Product
+from stapi_pydantic import (
+    OpportunityProperties,
+    Order,
+    OrderParameters,
+    OrderPayload,
+    OrderProperties,
+    OrderSearchParameters,
+    OrderStatus,
+    OrderStatusCode,
+    Provider,
+    ProviderRole,
+    Queryables,
+)
+
+from ._serving import serve
+
+AOI = {
+    "type": "Polygon",
+    "coordinates": [[[10.0, 50.0], [10.1, 50.0], [10.1, 50.1], [10.0, 50.1], [10.0, 50.0]]],
+}
+
+
+class OpticalQueryables(Queryables):
+    off_nadir: float = Field(default=20, ge=0, le=45, description="degrees from nadir")
+    cloud_cover: int = Field(default=20, ge=0, le=100, description="percent")
+
+
+class OpticalParameters(OrderParameters):
+    delivery: Literal["standard", "express"] = "standard"
+
+
+class RadarQueryables(Queryables):
+    polarisation: Literal["HH", "VV", "HV", "VH"] = "VV"
+
+
+class RadarParameters(OrderParameters):
+    """No parameters: the schema has no properties, so the client sends ``{}``."""
+
+
+class BriefParameters(OrderParameters):
+    """A required parameter without a default: the client cannot invent it."""
+
+    contact: str
+
+
+@dataclass
+class Backend:
+    """Orders in insertion order, each with its status history (oldest first)."""
+
+    orders: dict[str, Order] = field(default_factory=dict)
+    history: dict[str, list[OrderStatus]] = field(default_factory=dict)
+    created_posts: int = 0
+
+    # -- stapi-fastapi callbacks ----------------------------------------------------------------
+    async def create_order(
+        self, router: ProductRouter, payload: OrderPayload, request: Request
+    ) -> ResultE[Order]:
+        self.created_posts += 1
+        return Success(
+            self.add(
+                router.product.id,
+                payload.datetime,
+                payload.geometry.model_dump(mode="json"),
+                payload.filter,
+                payload.order_parameters.model_dump(mode="json"),
+            )
+        )
+
+    async def get_orders(
+        self, next: str | None, limit: int, request: Request
+    ) -> ResultE[tuple[list[Order], Maybe[str], Maybe[int]]]:
+        ids = list(self.orders)
+        try:
+            start = int(next) if next else 0
+        except ValueError as exc:
+            return Failure(exc)
+        end = start + limit
+        page = [self._copy(self.orders[i]) for i in ids[start:end]]
+        token: Maybe[str] = Some(str(end)) if end < len(ids) else Nothing
+        return Success((page, token, Some(len(ids))))
+
+    async def get_order(self, order_id: str, request: Request) -> ResultE[Maybe[Order]]:
+        order = self.orders.get(order_id)
+        return Success(Some(self._copy(order)) if order else Nothing)
+
+    async def get_order_statuses(
+        self, order_id: str, next: str | None, limit: int, request: Request
+    ) -> ResultE[Maybe[tuple[list[OrderStatus], Maybe[str]]]]:
+        if order_id not in self.history:
+            return Success(Nothing)
+        statuses = self.history[order_id]
+        start = int(next) if next else 0
+        end = start + limit
+        token: Maybe[str] = Some(str(end)) if end < len(statuses) else Nothing
+        return Success(Some((statuses[start:end], token)))
+
+    # -- test helpers ---------------------------------------------------------------------------
+    def add(
+        self,
+        product_id: str,
+        interval: tuple[datetime, datetime],
+        geometry: dict,
+        filter_: dict | None = None,
+        parameters: dict | None = None,
+        created: datetime | None = None,
+    ) -> Order:
+        now = created or datetime.now(UTC)
+        status = OrderStatus(timestamp=now, status_code=OrderStatusCode.received)
+        order = Order(
+            id=str(uuid.uuid4()),
+            geometry=geometry,
+            properties=OrderProperties(
+                product_id=product_id,
+                created=now,
+                status=status,
+                search_parameters=OrderSearchParameters(
+                    datetime=interval, geometry=geometry, filter=filter_
+                ),
+                opportunity_properties={},
+                order_parameters=parameters or {},
+            ),
+        )
+        self.orders[order.id] = order
+        self.history[order.id] = [status]
+        return order
+
+    def add_many(self, count: int, product_id: str = "optical") -> list[str]:
+        start = datetime(2025, 6, 1, tzinfo=UTC)
+        interval = (start, start + timedelta(days=7))
+        return [
+            self.add(product_id, interval, AOI, created=start + timedelta(seconds=i)).id
+            for i in range(count)
+        ]
+
+    def set_status(self, order_id: str, code: str, reason: str | None = None) -> None:
+        """Append a status; ``code`` may be a legacy spelling (``canceled``), which is stored
+        unvalidated, as an older server would send it."""
+        now = datetime.now(UTC)
+        if code in OrderStatusCode.__members__.values():
+            status = OrderStatus(
+                timestamp=now, status_code=OrderStatusCode(code), reason_text=reason
+            )
+        else:
+            status = OrderStatus.model_construct(
+                timestamp=now, status_code=code, reason_code=None, reason_text=reason, links=[]
+            )
+        self.history[order_id].append(status)
+        self.orders[order_id].properties.status = status
+
+    @staticmethod
+    def _copy(order: Order) -> Order:
+        """The router appends links to what it is given; hand it a copy."""
+        return order.model_copy(update={"links": []})
+
+
+def _product(
+    backend: Backend,
+    product_id: str,
+    title: str,
+    geometry: list[str],
+    queryables: type[Queryables],
+    parameters: type[OrderParameters],
+) -> Product:
+    return Product(
+        id=product_id,
+        title=title,
+        description=f"{title} (test product)",
+        license="CC-BY-4.0",
+        keywords=["test", product_id],
+        conformsTo=geometry,
+        providers=[Provider(name="Test", roles=[ProviderRole.producer], url="https://example.com")],
+        links=[],
+        create_order=backend.create_order,
+        queryables=queryables,
+        opportunity_properties=OpportunityProperties,
+        order_parameters=parameters,
+    )
+
+
+def create_app(backend: Backend) -> FastAPI:
+    root = RootRouter(
+        get_orders=backend.get_orders,
+        get_order=backend.get_order,
+        get_order_statuses=backend.get_order_statuses,
+        conformances=[API.core, API.order_statuses],
+    )
+    polygons = [PRODUCT.geojson_polygon, PRODUCT.geojson_multi_polygon]
+    root.add_product(
+        _product(
+            backend, "optical", "Optical 50 cm", polygons, OpticalQueryables, OpticalParameters
+        )
+    )
+    root.add_product(
+        _product(
+            backend,
+            "radar",
+            "Radar spotlight",
+            [PRODUCT.geojson_point, *polygons],
+            RadarQueryables,
+            RadarParameters,
+        )
+    )
+    root.add_product(
+        _product(backend, "brief", "Briefed tasking", polygons, OpticalQueryables, BriefParameters)
+    )
+    app = FastAPI()
+    app.include_router(root)
+
+    @app.get("/files/aoi.geojson")
+    def aoi_file() -> dict[str, Any]:
+        return {"type": "Feature", "properties": {"name": "test AOI"}, "geometry": AOI}
+
+    return app
+
+
+@contextmanager
+def run_stapi_server(backend: Backend | None = None) -> Iterator[tuple[str, Backend]]:
+    backend = backend or Backend()
+    with serve(create_app(backend)) as url:
+        yield url, backend

@@ -1,0 +1,83 @@
+"""The same form against a STAPI v0.1.0 server (stapi-fastapi), with its order parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from client.stapi_server import Backend, run_stapi_server
+
+from stat_widgets.errors import ValidationError
+from stat_widgets.widgets import OrderForm
+
+from ._shapes import SQUARE, drawn, polygon
+
+
+@pytest.fixture(scope="module")
+def stapi() -> Iterator[tuple[str, Backend]]:
+    with run_stapi_server() as served:
+        yield served
+
+
+def fill(form: OrderForm, product_id: str) -> None:
+    feature = drawn(polygon(SQUARE))
+    form.aoi.draw_control._handle_custom_msg({"event": "pm:create", "geo_json": feature}, [])
+    form.product_picker.select(product_id)
+    form.interval.preset_buttons["Next 7 days"].click()
+
+
+def test_order_parameters_section_from_the_schema(
+    stapi: tuple[str, Backend], make_form: Callable[..., OrderForm]
+) -> None:
+    url, backend = stapi
+    form = make_form(url)
+    assert form.client.dialect == "stapi"
+    assert form.interval.open_end.disabled  # STAPI wants closed intervals
+
+    fill(form, "optical")
+    assert form.order_parameters.layout.display is None
+    delivery = form.order_parameters.controls["delivery"]
+    assert [v for _, v in delivery.options] == [None, "standard", "express"]
+    assert delivery.value == "standard"  # the schema's default
+    # The filter rows come from the product's queryables.
+    assert set(form.filters.properties) == {"off_nadir", "cloud_cover"}
+    row = form.filters.add_row("cloud_cover")
+    row.value_widget.value = 30
+
+    delivery.value = "express"
+    order = form.submit()
+    stored = backend.orders[order.id]
+    assert stored.properties.order_parameters == {"delivery": "express"}
+    assert stored.properties.search_parameters.filter == {
+        "op": "<=",
+        "args": [{"property": "cloud_cover"}, 30],
+    }
+
+
+def test_required_parameter_is_asked_for_next_to_its_control(
+    stapi: tuple[str, Backend], make_form: Callable[..., OrderForm]
+) -> None:
+    url, backend = stapi
+    form = make_form(url)
+    fill(form, "brief")
+    contact = form.order_parameters.controls["contact"]
+    assert contact.description.endswith("*")
+    with pytest.raises(ValidationError) as caught:
+        form.submit()
+    assert caught.value.field == "order_parameters.contact"
+    assert "required" in form.order_parameters.feedback.value
+    assert form.last_order is None
+
+    contact.value = "ops@example.com"
+    assert form.order_parameters.feedback.value == ""
+    order = form.submit()
+    assert backend.orders[order.id].properties.order_parameters == {"contact": "ops@example.com"}
+
+
+def test_products_without_parameters_hide_the_section(
+    stapi: tuple[str, Backend], make_form: Callable[..., OrderForm]
+) -> None:
+    form = make_form(stapi[0])
+    form.product_picker.select("radar")
+    assert form.order_parameters.layout.display == "none"
+    assert form.aoi.accept_points is True
