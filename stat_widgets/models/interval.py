@@ -25,6 +25,8 @@ EXAMPLES = (
     "or 2025-06-01T00:00:00Z/.. (open end)"
 )
 OPEN = ("..", "")
+_WIRE_INSTANT = r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z|\.\.)"
+_WIRE = re.compile(f"^{_WIRE_INSTANT}/{_WIRE_INSTANT}$")
 
 _DURATION = re.compile(
     r"^P(?!$)"
@@ -146,6 +148,18 @@ class TimeInterval:
         datetimes / strings / ``None``."""
         if isinstance(value, TimeInterval):
             return value
+        if isinstance(value, str) and (wire := _WIRE.match(value)):
+            # our own wire form, as every listed order carries it: no general parsing needed
+            start, end = wire.groups()
+            try:
+                return cls(
+                    None if start == ".." else datetime.fromisoformat(start),
+                    None if end == ".." else datetime.fromisoformat(end),
+                )
+            except ValueError as exc:
+                if isinstance(exc, ValidationError):
+                    raise
+                # an impossible date such as month 13: the general path words it
         if isinstance(value, tuple | list) and len(value) == 2:
             start, end = (
                 parse_instant(v, which=w) if isinstance(v, str) and v not in OPEN else v

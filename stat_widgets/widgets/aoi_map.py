@@ -18,7 +18,14 @@ import shapely.geometry
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models import bbox_geometry, geodesic_area_km2, to_geometry, vertex_count
+from stat_widgets.models import (
+    bbox_geometry,
+    geodesic_area_km2,
+    limit_problems,
+    simplify_to_limit,
+    to_geometry,
+    vertex_count,
+)
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 
@@ -65,6 +72,8 @@ class AOIMap(widgets.VBox):
     max_vertices = traitlets.Int(allow_none=True, default_value=None)
     #: Whether the product takes a point: enables the marker tool and accepts pasted points.
     accept_points = traitlets.Bool(False)
+    #: How an uploaded or pasted AOI was simplified to fit ``max_vertices`` ("" if it was not).
+    simplified = traitlets.Unicode("")
 
     def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
         self._writing_map = False
@@ -217,34 +226,45 @@ class AOIMap(widgets.VBox):
         except ValidationError as exc:
             self._reject(exc)
             return None
+        note = ""
         if show_on_map:
+            # An uploaded or pasted outline (a field boundary with 10⁵ vertices) is simplified
+            # to what the product takes, and the user is told by how much; a drawn shape is
+            # the user's own and is never changed behind their back.
+            geometry, note = self._fit_vertex_limit(geometry)
             self._latest_drawn = None
             self._write_map(geometry)
-        self._set(geometry, self._limit_error(geometry))
+        self._set(geometry, self._limit_error(geometry), simplified=note)
         return geometry
+
+    def _fit_vertex_limit(self, geometry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        if self.max_vertices is None or vertex_count(geometry) <= self.max_vertices:
+            return geometry, ""
+        try:
+            result = simplify_to_limit(geometry, self.max_vertices)
+        except ValidationError:
+            return geometry, ""  # the vertex-limit message explains what to do instead
+        note = (
+            f"Simplified from {result.vertices_before:,} to {result.vertices_after:,} vertices "
+            f"to fit this product's limit of {self.max_vertices:,}; the outline moved by at "
+            f"most {result.error_m:,.0f} m."
+        )
+        return result.geometry, note
 
     def _reject(self, exc: ValidationError) -> None:
         self._set(None, describe(exc.for_field("geometry") or exc.errors, field_prefix="geometry"))
 
     def _limit_error(self, geometry: dict[str, Any]) -> str:
-        """The product's limits, checked here so that the message sits under the map as soon
-        as the AOI is drawn (the request validation checks them again)."""
+        """The product's limits, in the model's words, under the map as soon as the AOI is
+        drawn (the request validation checks them again)."""
         if geometry.get("type") in ("Point", "MultiPoint") and not self.accept_points:
             return "This product does not accept points: draw a polygon or rectangle."
-        area = geodesic_area_km2(geometry)
-        if self.max_area_km2 is not None and area > self.max_area_km2:
-            return (
-                f"The AOI covers {area:,.1f} km²; this product accepts at most "
-                f"{self.max_area_km2:,.1f} km²."
-            )
-        count = vertex_count(geometry)
-        if self.max_vertices is not None and count > self.max_vertices:
-            return (
-                f"The AOI has {count} vertices; this product accepts at most {self.max_vertices}."
-            )
-        return ""
+        problems = limit_problems(
+            geometry, max_area_km2=self.max_area_km2, max_vertices=self.max_vertices
+        )
+        return " ".join(p.message[:1].upper() + p.message[1:] + "." for p in problems)
 
-    def _set(self, geometry: dict[str, Any] | None, error: str) -> None:
+    def _set(self, geometry: dict[str, Any] | None, error: str, *, simplified: str = "") -> None:
         self._setting = True
         try:
             with self.hold_trait_notifications():
@@ -252,6 +272,7 @@ class AOIMap(widgets.VBox):
                 self.area_km2 = None if geometry is None else geodesic_area_km2(geometry)
                 self.vertices = None if geometry is None else vertex_count(geometry)
                 self.error = error
+                self.simplified = simplified
         finally:
             self._setting = False
         self._render()
@@ -283,16 +304,17 @@ class AOIMap(widgets.VBox):
             self.summary.value = _html.muted("No valid AOI." if self.error else _NO_AOI)
             return
         kind = self.geometry.get("type", "")
-        self.summary.value = _html.text(
-            f"{kind} · {self.vertices} vertices · {self.area_km2:,.2f} km²"
-        )
+        summary = f"{kind} · {self.vertices:,} vertices · {self.area_km2:,.2f} km²"
+        if self.simplified:
+            summary += f" · {self.simplified}"
+        self.summary.value = _html.text(summary)
 
     @traitlets.observe("max_area_km2", "max_vertices", "accept_points")
     def _on_limits(self, change: dict[str, Any]) -> None:
         if change["name"] == "accept_points":
             self._sync_point_tool()
         if self.geometry is not None:
-            self._set(self.geometry, self._limit_error(self.geometry))
+            self._set(self.geometry, self._limit_error(self.geometry), simplified=self.simplified)
 
     def _new_draw_control(self) -> ipyleaflet.GeomanDrawControl:
         return ipyleaflet.GeomanDrawControl(

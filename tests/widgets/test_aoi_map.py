@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
+import math
 
 import pytest
+import shapely.geometry
 
 from stat_widgets.widgets import AOIMap
 
@@ -191,15 +194,63 @@ def test_oversized_aoi_gets_the_product_limit(aoi: AOIMap) -> None:
     aoi.max_area_km2 = 500
     browser_creates(aoi, drawn(polygon(LARGE)))
     assert aoi.geometry == polygon(LARGE)  # kept, shown, but not usable
-    assert "at most 500.0 km²" in aoi.error
+    assert "above the limit of 500 km²" in aoi.error
     aoi.max_area_km2 = 20000
     assert aoi.error == ""
 
 
-def test_vertex_limit(aoi: AOIMap) -> None:
+def test_a_drawn_shape_over_the_vertex_limit_is_refused_not_changed(aoi: AOIMap) -> None:
     aoi.max_vertices = 3
-    aoi.set_geometry(polygon(SQUARE))
-    assert "at most 3" in aoi.error
+    browser_creates(aoi, drawn(polygon(SQUARE)))
+    assert aoi.geometry == polygon(SQUARE)
+    assert "4 vertices, above the limit of 3" in aoi.error
+    assert aoi.simplified == ""
+
+
+def test_an_uploaded_outline_is_simplified_to_the_limit_with_the_error_reported(
+    aoi: AOIMap,
+) -> None:
+    n = 5000
+    ring = [
+        [
+            10
+            + 0.05
+            * math.cos(2 * math.pi * i / n)
+            * (1 + 0.02 * math.sin(2 * math.pi * 37 * i / n)),
+            50 + 0.03 * math.sin(2 * math.pi * i / n),
+        ]
+        for i in range(n)
+    ]
+    ring.append(ring[0])
+    aoi.max_vertices = 200
+    content = json.dumps(polygon(ring)).encode()
+    aoi.upload.set_state(
+        {
+            "value": [
+                {
+                    "name": "field.geojson",
+                    "type": "application/geo+json",
+                    "size": len(content),
+                    "content": content,
+                    "last_modified": 1_700_000_000_000,
+                }
+            ]
+        }
+    )
+    assert aoi.error == ""
+    assert aoi.geometry is not None and aoi.vertices is not None
+    assert 0.5 * 200 <= aoi.vertices <= 200
+    assert "Simplified from 5,000 to" in aoi.simplified and "at most" in aoi.simplified
+    assert html.escape(aoi.simplified) in aoi.summary.value
+    # what is drawn is what will be ordered, and it stays close to the upload
+    assert aoi.draw_control.data[0]["geometry"] == aoi.geometry
+    original, simplified = (
+        shapely.geometry.shape(polygon(ring)),
+        shapely.geometry.shape(aoi.geometry),
+    )
+    reported_m = float(aoi.simplified.split("at most ")[1].split(" m")[0].replace(",", ""))
+    assert shapely.hausdorff_distance(original, simplified) * 111_320 <= reported_m + 1
+    assert simplified.area == pytest.approx(original.area, rel=0.02)
 
 
 def test_points_only_where_the_product_accepts_them(aoi: AOIMap) -> None:

@@ -150,7 +150,7 @@ def test_local_model_errors_sit_next_to_their_field(form: OrderForm) -> None:
 def test_oversized_aoi_blocks_with_the_products_limit(form: OrderForm) -> None:
     fill(form, product_id="optical-stereo-video", ring=LARGE)
     assert form.request is None
-    assert "at most 500.0 km²" in form.aoi.error_label.value
+    assert "above the limit of 500 km²" in form.aoi.error_label.value
     assert form.review.submit_button.disabled
 
 
