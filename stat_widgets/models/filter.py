@@ -89,7 +89,15 @@ def _is_property(node: Any) -> bool:
     )
 
 
-def _walk_structure(node: Any, path: str, errors: list[FieldError]) -> None:
+MAX_DEPTH = 20
+
+
+def _walk_structure(node: Any, path: str, errors: list[FieldError], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        # cql2's validator slows sharply with nesting (300 levels: ~35 s); no real filter
+        # nests this deep, so refuse before anything expensive runs
+        errors.append(_err(path, f"the filter nests more than {MAX_DEPTH} levels deep"))
+        return
     if not isinstance(node, dict) or "op" not in node:
         if isinstance(node, bool):
             return
@@ -122,7 +130,7 @@ def _walk_structure(node: Any, path: str, errors: list[FieldError]) -> None:
             return
     if op in ("and", "or", "not"):
         for i, arg in enumerate(args):
-            _walk_structure(arg, f"{path}.args[{i}]", errors)
+            _walk_structure(arg, f"{path}.args[{i}]", errors, depth + 1)
         return
     if op in _VALUE_OPS and not any(_is_property(a) for a in args):
         errors.append(

@@ -150,3 +150,15 @@ def test_fast_path_agrees_with_cql2(cql: object) -> None:
         return
     if _is_basic(cql):
         cql2.Expr(cql).validate()  # raises if our fast path let through what cql2 refuses
+
+
+def test_deep_nesting_is_refused_before_cql2_runs() -> None:
+    cql: dict = op("=", prop("stereo"), True)
+    for _ in range(300):
+        cql = op("not", cql)
+    with pytest.raises(ValidationError, match="nests more than 20 levels"):
+        validate_filter(cql, CONSTRAINTS)
+    shallow: dict = op("=", prop("stereo"), True)
+    for _ in range(5):
+        shallow = op("not", shallow)
+    assert validate_filter(shallow, CONSTRAINTS) == shallow

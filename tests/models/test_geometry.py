@@ -179,3 +179,71 @@ def test_bbox() -> None:
     with pytest.raises(ValidationError) as info:
         bbox_geometry(10, math.nan, 11, 51)
     assert info.value.field == "geometry.south"
+
+
+def _wavy_ring(n: int) -> list[list[float]]:
+    ring = [
+        [
+            10
+            + 0.05
+            * math.cos(2 * math.pi * i / n)
+            * (1 + 0.02 * math.sin(2 * math.pi * 37 * i / n)),
+            50 + 0.03 * math.sin(2 * math.pi * i / n),
+        ]
+        for i in range(n)
+    ]
+    return [*ring, ring[0]]
+
+
+def test_long_rings_take_the_fast_path_and_still_name_the_bad_position() -> None:
+    ring = _wavy_ring(500)
+    assert validate_geometry(polygon(ring))["coordinates"][0] == ring
+    assert validate_geometry(polygon(list(reversed(ring))))["coordinates"][0] == ring  # re-wound
+    for bad, words in (
+        (math.nan, "finite"),
+        (True, "numbers"),
+        ("10", "numbers"),
+        (95.0, "latitude 95"),
+    ):
+        broken = [list(p) for p in ring]
+        broken[57][1] = bad
+        field, message = reason(polygon(broken))
+        assert field == "geometry.coordinates[0][57]"
+        assert words in message
+    tuples = [tuple(p) for p in ring]
+    assert validate_geometry(polygon(tuples))["coordinates"][0] == ring
+
+
+def test_simplify_to_limit_meets_the_limit_and_bounds_the_error() -> None:
+    from stat_widgets.models import simplify_to_limit
+
+    geom = validate_geometry(polygon(_wavy_ring(20_000)))
+    result = simplify_to_limit(geom, 500)
+    assert result.vertices_before == 20_000
+    assert 450 <= result.vertices_after <= 500
+    assert vertex_count(result.geometry) == result.vertices_after
+    validate_geometry(result.geometry)  # still valid, counterclockwise
+    original, simplified = shapely.geometry.shape(geom), shapely.geometry.shape(result.geometry)
+    assert shapely.hausdorff_distance(original, simplified) <= result.tolerance_deg * 1.0001
+    assert result.error_m == pytest.approx(result.tolerance_deg * 111_320)
+    unchanged = simplify_to_limit(geom, 50_000)
+    assert unchanged.geometry is geom and unchanged.error_m == 0
+
+
+def test_limit_problems_give_the_numbers() -> None:
+    from stat_widgets.models import limit_problems
+
+    big = bbox_geometry(10, 50, 11, 51)
+    messages = [
+        p.message
+        for p in limit_problems(
+            big, label="Optical", max_area_km2=100, max_vertices=3, geometry_types={"Point"}
+        )
+    ]
+    assert messages == [
+        "Optical accepts Point, not Polygon",
+        "the area is 7,892.1 km², above the limit of 100 km² for Optical; "
+        "draw a smaller area or split the order",
+        "the area has 4 vertices, above the limit of 3 for Optical; simplify it",
+    ]
+    assert limit_problems(big, max_area_km2=10_000, max_vertices=4) == []
