@@ -170,15 +170,22 @@ class ClientCore:
         link: Link | dict | str | None = None,
         *,
         limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
         trail: PageTrail | None = None,
     ) -> Op[OrdersPage]:
         """One page: the first (``limit`` per page) when ``link`` is None, else the page the
-        link names, requested exactly as the link says (its own limit applies)."""
+        link names, requested exactly as the link says (its own limit applies).
+
+        ``status``/``product_id`` go to a server that filters (STAT: on the first page, and
+        its links carry them on); on one that does not (STAPI) they filter each page here,
+        so pass them with every link as well, and expect short pages.
+        """
         if limit is not None and (not isinstance(limit, int) or limit < 1):
             raise ValueError(f"limit must be a positive integer, got {limit!r}")
         dialect = yield from self.dialect()
         if link is None:
-            call = dialect.orders_call(limit)
+            call = dialect.orders_call(limit, status or None, product_id or None)
         else:
             if isinstance(link, str):
                 link = Link(href=link, rel="next")
@@ -188,7 +195,15 @@ class ClientCore:
             call = link_call(link, "orders page")
         if trail is not None:
             trail.visit(call, self.protocol)
-        return (yield from dialect.orders_page(call))
+        page = yield from dialect.orders_page(call)
+        if (status or product_id) and not dialect.filters_orders:
+            kept = [o for o in page.orders if o.matches(status=status, product_id=product_id)]
+            page = page.model_copy(update={"orders": kept, "number_matched": None})
+        return page
+
+    def filters_orders(self) -> Op[bool]:
+        dialect = yield from self.dialect()
+        return dialect.filters_orders
 
     def order_statuses(self, order_id: str) -> Op[list[StatusRecord]]:
         dialect = yield from self.dialect()

@@ -93,20 +93,38 @@ class AsyncStatClient(ClientBase):
         return await self._run(self._core.order(order_id))
 
     async def orders_page(
-        self, link: Link | dict | str | None = None, *, limit: int | None = None
+        self,
+        link: Link | dict | str | None = None,
+        *,
+        limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
     ) -> OrdersPage:
-        return await self._run(self._core.orders_page(link, limit=limit))
+        return await self._run(
+            self._core.orders_page(link, limit=limit, status=status, product_id=product_id)
+        )
 
-    async def orders(self, *, limit: int | None = None) -> AsyncIterator[Order]:
+    async def filters_orders(self) -> bool:
+        """True when the server filters orders by status and product itself."""
+        return await self._run(self._core.filters_orders())
+
+    async def orders(
+        self,
+        *,
+        limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
+    ) -> AsyncIterator[Order]:
+        filters = {"status": status, "product_id": product_id}
         trail = PageTrail()
-        page = await self._run(self._core.orders_page(None, limit=limit, trail=trail))
+        page = await self._run(self._core.orders_page(None, limit=limit, trail=trail, **filters))
         while True:
             for order in page.orders:
                 yield order
             link = page.next
             if link is None:
                 return
-            page = await self._run(self._core.orders_page(link, trail=trail))
+            page = await self._run(self._core.orders_page(link, trail=trail, **filters))
 
     async def order_statuses(self, order_id: str) -> list[StatusRecord]:
         return await self._run(self._core.order_statuses(order_id))

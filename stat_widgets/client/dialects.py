@@ -144,7 +144,13 @@ class Dialect:
     def order(self, order_id: str) -> Op[Order]:
         raise NotImplementedError
 
-    def orders_call(self, limit: int | None) -> Call:
+    #: Whether ``GET /orders`` filters by ``status`` and ``product_id`` itself (then the
+    #: filters travel in the server's links); otherwise the client filters each page.
+    filters_orders = False
+
+    def orders_call(
+        self, limit: int | None, status: str | None = None, product_id: str | None = None
+    ) -> Call:
         raise NotImplementedError
 
     def orders_page(self, call: Call) -> Op[OrdersPage]:
@@ -237,8 +243,13 @@ class StatDialect(Dialect):
             data = {**data, "links": absolute_links(str(response.url), links)}
         return Order.model_validate(data)
 
-    def orders_call(self, limit: int | None) -> Call:
-        return Call("GET", self.url("orders", limit=limit), what="orders page")
+    filters_orders = True
+
+    def orders_call(
+        self, limit: int | None, status: str | None = None, product_id: str | None = None
+    ) -> Call:
+        url = self.url("orders", limit=limit, status=status, product_id=product_id)
+        return Call("GET", url, what="orders page")
 
     def orders_page(self, call: Call) -> Op[OrdersPage]:
         response, data = yield from self.get_json(call)
@@ -392,7 +403,9 @@ class StapiDialect(Dialect):
         )
         return order
 
-    def orders_call(self, limit: int | None) -> Call:
+    def orders_call(
+        self, limit: int | None, status: str | None = None, product_id: str | None = None
+    ) -> Call:
         return Call("GET", self.url("orders", limit=limit), what="order collection")
 
     def orders_page(self, call: Call) -> Op[OrdersPage]:

@@ -97,20 +97,42 @@ class StatClient(ClientBase):
         return self._run(self._core.order(order_id))
 
     def orders_page(
-        self, link: Link | dict | str | None = None, *, limit: int | None = None
+        self,
+        link: Link | dict | str | None = None,
+        *,
+        limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
     ) -> OrdersPage:
-        return self._run(self._core.orders_page(link, limit=limit))
+        """One page of orders (see ``filters_orders`` for where the filters apply)."""
+        return self._run(
+            self._core.orders_page(link, limit=limit, status=status, product_id=product_id)
+        )
 
-    def orders(self, *, limit: int | None = None) -> Iterator[Order]:
-        """Every order, fetched lazily one page at a time by following ``next`` links."""
+    @property
+    def filters_orders(self) -> bool:
+        """True when the server filters orders by status and product itself, so that a
+        filtered listing's pages are full and its links keep the filters."""
+        return self._run(self._core.filters_orders())
+
+    def orders(
+        self,
+        *,
+        limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
+    ) -> Iterator[Order]:
+        """Every order (matching the filters), fetched lazily one page at a time by
+        following ``next`` links."""
+        filters = {"status": status, "product_id": product_id}
         trail = PageTrail()
-        page = self._run(self._core.orders_page(None, limit=limit, trail=trail))
+        page = self._run(self._core.orders_page(None, limit=limit, trail=trail, **filters))
         while True:
             yield from page.orders
             link = page.next
             if link is None:
                 return
-            page = self._run(self._core.orders_page(link, trail=trail))
+            page = self._run(self._core.orders_page(link, trail=trail, **filters))
 
     def order_statuses(self, order_id: str) -> list[StatusRecord]:
         """The status history, oldest first as the server sends it."""

@@ -269,6 +269,13 @@ class Order(BaseModel):
     def link(self, rel: str) -> Link | None:
         return find_link(self.links, rel)
 
+    def matches(self, *, status: str | None = None, product_id: str | None = None) -> bool:
+        """The meaning of the ``status``/``product_id`` order filters, wherever they are
+        applied (server, client, or widget): equal status (any spelling) and product."""
+        if status and parse_status(self.status) != parse_status(status):
+            return False
+        return not (product_id and self.product_id != product_id)
+
 
 class OrdersPage(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)

@@ -7,13 +7,12 @@ them (``orders_page(..., status=, product_id=)``) and are otherwise applied to e
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from stat_widgets.client import StatClient
-from stat_widgets.errors import InvalidResponseError, NotFoundError
-from stat_widgets.models import Link, Order, OrdersPage, StatusRecord, parse_status
+from stat_widgets.errors import InvalidResponseError, NotFoundError, StatError
+from stat_widgets.models import Link, Order, OrdersPage, StatusRecord
 
 # The client's page size for exports: few requests, and still one page in memory at a time.
 EXPORT_PAGE_SIZE = 200
@@ -32,9 +31,7 @@ def as_client(client_or_url: StatClient | str) -> tuple[StatClient, bool]:
 
 def matches(order: Order, status: str | None, product_id: str | None) -> bool:
     """The client-side filter: the same meaning as the server's ``status``/``product_id``."""
-    if status and parse_status(order.status) != parse_status(status):
-        return False
-    return not (product_id and order.product_id != product_id)
+    return order.matches(status=status, product_id=product_id)
 
 
 class OrderSource:
@@ -42,8 +39,17 @@ class OrderSource:
 
     def __init__(self, client: StatClient) -> None:
         self.client = client
-        parameters = inspect.signature(client.orders_page).parameters
-        self.server_filters = "status" in parameters and "product_id" in parameters
+        self._server_filters: bool | None = None
+
+    @property
+    def server_filters(self) -> bool:
+        """Whether the server filters (asked once, on first need: it may take a request)."""
+        if self._server_filters is None:
+            try:
+                self._server_filters = self.client.filters_orders
+            except StatError:
+                return False  # unknown while the server is unreachable; ask again later
+        return self._server_filters
 
     def first_page(
         self, limit: int, status: str | None = None, product_id: str | None = None
