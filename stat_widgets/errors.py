@@ -25,6 +25,17 @@ class FieldError:
         return f"{self.field}: {self.message}" if self.field else self.message
 
 
+def field_path(parts: Iterable[object]) -> str:
+    """``("filter", "args", 0)`` → ``filter.args[0]``: the one spelling of a field path."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
 class StatError(Exception):
     """Base of every error this package raises on purpose."""
 
@@ -138,4 +149,5 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "ValidationError",
+    "field_path",
 ]

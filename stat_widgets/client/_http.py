@@ -29,6 +29,7 @@ from stat_widgets.errors import (
     TimeoutError,
     TransportError,
     UnauthorizedError,
+    field_path,
 )
 
 logger = logging.getLogger("stat_widgets.client")
@@ -311,10 +312,4 @@ def loc_to_field(loc: Any) -> str:
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+    return field_path(parts)

@@ -23,7 +23,7 @@ from pydantic import (
     model_serializer,
 )
 
-from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.errors import FieldError, ValidationError, field_path
 from stat_widgets.models.filter import validate_filter
 from stat_widgets.models.geometry import (
     GEOMETRY_TYPES,
@@ -142,13 +142,6 @@ class OrderRequest(BaseModel):
         return geodesic_area_km2(self.geometry) if isinstance(self.geometry, dict) else None
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _plain_message(error: Any) -> str:
     kind, message = error.get("type"), error.get("msg", "")
     if kind == "missing":
@@ -169,10 +162,10 @@ def validation_error_from_pydantic(exc: pydantic.ValidationError) -> ValidationE
         loc = tuple(error.get("loc", ()))
         inner = (error.get("ctx") or {}).get("error")
         if isinstance(inner, ValidationError):
-            prefix = _path(loc[:-1])
+            prefix = field_path(loc[:-1])
             problems.extend(inner.prefixed(prefix).errors if prefix else inner.errors)
         else:
-            problems.append(FieldError(_path(loc), _plain_message(error)))
+            problems.append(FieldError(field_path(loc), _plain_message(error)))
     return ValidationError(problems)
 
 

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.errors import FieldError, ValidationError, field_path
 
 log = logging.getLogger("stat_widgets.server")
 
@@ -59,16 +59,6 @@ class Problem(Exception):
         return JSONResponse(error_body(self.errors, self.status), self.status, self.headers)
 
 
-def _loc_to_field(loc: Iterable[object]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
 async def _problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
     return exc.response()
@@ -91,7 +81,7 @@ async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
             status = 400
         if loc and loc[0] in ("query", "path", "header", "cookie", "body"):
             loc = loc[1:]
-        errors.append(FieldError(_loc_to_field(loc), str(error.get("msg", "invalid"))))
+        errors.append(FieldError(field_path(loc), str(error.get("msg", "invalid"))))
     return JSONResponse(error_body(errors, status), status)
 
 
