@@ -103,6 +103,9 @@ def _lab(args: argparse.Namespace, extra: Sequence[str]) -> int:
     env = {**os.environ, "STAT_API_URL": server.url}
     # A child process, not exec: the server thread must live as long as JupyterLab does.
     command = [jupyter, "lab", str(notebook), f"--port={args.port}", *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        # containers, Binder-like images and CI run as root; JupyterLab refuses without this
+        command.append("--allow-root")
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
