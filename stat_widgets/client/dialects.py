@@ -17,12 +17,19 @@ import httpx
 import pydantic
 
 from stat_widgets.errors import (
-    FieldError,
     InvalidResponseError,
     NotFoundError,
     ValidationError,
 )
-from stat_widgets.models import Link, Order, OrderRequest, OrdersPage, Product, StatusRecord
+from stat_widgets.models import (
+    Link,
+    Order,
+    OrderRequest,
+    OrdersPage,
+    Product,
+    StatusRecord,
+    validate_order_parameters,
+)
 
 from ._http import NO_BODY, Call, Op, Protocol, Retry
 
@@ -354,8 +361,8 @@ class StapiDialect(Dialect):
         body: dict[str, Any] = {"datetime": wire["datetime"], "geometry": wire["geometry"]}
         if "filter" in wire:
             body["filter"] = wire["filter"]
-        body["order_parameters"] = build_order_parameters(
-            product.order_parameters or {}, order_parameters or {}
+        body["order_parameters"] = validate_order_parameters(
+            order_parameters or {}, product.order_parameters or {}
         )
         link = next((item for item in product.links if item.rel == "create-order"), None)
         call = Call(
@@ -456,38 +463,6 @@ def _status_record(item: dict) -> StatusRecord:
     else:
         data.pop("status_code", None)
     return StatusRecord.model_validate(data)
-
-
-def build_order_parameters(schema: dict, given: dict) -> dict:
-    """The ``order_parameters`` object for a STAPI order: the user's values over the schema's
-    defaults. A required parameter with no value is a field error before anything is sent."""
-    properties = schema.get("properties") or {}
-    values = {
-        name: spec["default"]
-        for name, spec in properties.items()
-        if isinstance(spec, dict) and "default" in spec
-    }
-    values.update(given)
-    missing = [name for name in schema.get("required") or [] if name not in values]
-    if missing:
-        raise ValidationError(
-            [
-                FieldError(f"order_parameters.{name}", "this order parameter is required")
-                for name in missing
-            ]
-        )
-    unknown = [name for name in given if properties and name not in properties]
-    if unknown and schema.get("additionalProperties") is False:
-        raise ValidationError(
-            [
-                FieldError(
-                    f"order_parameters.{name}",
-                    f"unknown order parameter; this product takes {', '.join(sorted(properties))}",
-                )
-                for name in unknown
-            ]
-        )
-    return values
 
 
 def _first_line(exc: BaseException) -> str:

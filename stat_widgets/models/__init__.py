@@ -30,6 +30,7 @@ from stat_widgets.models.order import (
     parse_status,
     validation_error_from_pydantic,
 )
+from stat_widgets.models.parameters import validate_order_parameters
 from stat_widgets.models.product import Product
 from stat_widgets.models.reference import JSONReference, same_origin
 
@@ -63,6 +64,7 @@ __all__ = [
     "to_geometry",
     "validate_filter",
     "validate_geometry",
+    "validate_order_parameters",
     "validation_error_from_pydantic",
     "vertex_count",
 ]

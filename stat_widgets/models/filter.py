@@ -16,6 +16,7 @@ from typing import Any
 import cql2
 
 from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.models.schema_values import schema_types, value_problem
 
 FIELD = "filter"
 EXAMPLE = '{"op": "<=", "args": [{"property": "eo:cloud_cover"}, 20]}'
@@ -49,14 +50,6 @@ _ARRAY = {"a_equals", "a_contains", "a_containedBy", "a_overlaps"}
 KNOWN_OPS = set(_ARITY) | _SPATIAL | _TEMPORAL | _ARRAY
 _ORDERING = {"<", "<=", ">", ">=", "between"}
 _VALUE_OPS = {"=", "<>", "<", "<=", ">", ">=", "between", "in", "like", "isNull"}
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "number": (int, float),
-    "integer": (int,),
-    "string": (str,),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
-}
 
 
 def _err(path: str, message: str) -> FieldError:
@@ -143,74 +136,6 @@ def _walk_structure(node: Any, path: str, errors: list[FieldError], depth: int =
         errors.append(_err(f"{path}.args[1]", '\'in\' needs a list of values, e.g. ["HH", "VV"]'))
 
 
-def _types(schema: dict) -> set[str]:
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        return {kind}
-    if isinstance(kind, list):
-        return set(kind)
-    if "enum" in schema:
-        return {_json_type(v) for v in schema["enum"]}
-    return set()
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if value is None:
-        return "null"
-    return "object"
-
-
-def _fits_type(value: Any, kinds: set[str]) -> bool:
-    if not kinds:
-        return True
-    if isinstance(value, bool):
-        return "boolean" in kinds
-    if isinstance(value, float) and value.is_integer() and "integer" in kinds:
-        return True
-    return any(isinstance(value, _JSON_TYPES.get(k, ())) for k in kinds) or (
-        value is None and "null" in kinds
-    )
-
-
-def _check_value(name: str, schema: dict, value: Any, path: str) -> FieldError | None:
-    """One literal against one property's schema: type, enum, range."""
-    if isinstance(value, dict):  # timestamps, intervals, geometries: cql2 checks their form
-        return None
-    kinds = _types(schema)
-    if isinstance(value, float) and not math.isfinite(value):
-        return _err(path, f"{name} must be a finite number")
-    target = schema.get("items", {}) if "array" in kinds and not isinstance(value, list) else schema
-    target_kinds = _types(target) if target is not schema else kinds
-    if not _fits_type(value, target_kinds):
-        return _err(path, f"{name} takes {' or '.join(sorted(target_kinds))} values, got {value!r}")
-    enum = target.get("enum")
-    if enum is not None and value not in enum:
-        return _err(
-            path, f"{value!r} is not one of the values of {name}: {', '.join(map(repr, enum))}"
-        )
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        low, high = target.get("minimum"), target.get("maximum")
-        xlow, xhigh = target.get("exclusiveMinimum"), target.get("exclusiveMaximum")
-        unit = f" {target['unit']}" if "unit" in target else ""
-        if (low is not None and value < low) or (xlow is not None and value <= xlow):
-            bound = f"at least {low}" if low is not None else f"more than {xlow}"
-            return _err(path, f"{name} must be {bound}{unit}, got {value}")
-        if (high is not None and value > high) or (xhigh is not None and value >= xhigh):
-            bound = f"at most {high}" if high is not None else f"less than {xhigh}"
-            return _err(path, f"{name} must be {bound}{unit}, got {value}")
-    return None
-
-
 def _walk_constraints(node: Any, path: str, properties: dict, errors: list[FieldError]) -> None:
     if not isinstance(node, dict) or not isinstance(node.get("args"), list):
         return
@@ -238,7 +163,7 @@ def _walk_constraints(node: Any, path: str, properties: dict, errors: list[Field
         if _is_property(arg):
             continue
         if op == "like":  # a pattern, not a value: only types can be checked
-            kinds = _types(schema)
+            kinds = schema_types(schema)
             if kinds and "string" not in kinds:
                 message = f"'like' matches text, but {name} is {' or '.join(sorted(kinds))}"
                 errors.append(_err(f"{path}.args[{i}]", message))
@@ -252,13 +177,13 @@ def _walk_constraints(node: Any, path: str, properties: dict, errors: list[Field
             if (
                 op in _ORDERING
                 and isinstance(value, bool | str)
-                and _types(schema) & {"number", "integer"}
+                and schema_types(schema) & {"number", "integer"}
             ):
                 errors.append(
                     _err(vpath, f"{name} is a number; compare it with a number, got {value!r}")
                 )
                 continue
-            problem = _check_value(name, schema, value, vpath)
+            problem = value_problem(name, schema, value, vpath)
             if problem:
                 errors.append(problem)
     if op == "between" and _is_property(args[0]):

@@ -12,6 +12,8 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
+from stat_widgets.errors import ValidationError
+from stat_widgets.models import validate_order_parameters
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets.filter_builder import constraint_kind
@@ -100,17 +102,18 @@ class OrderParametersForm(widgets.VBox):
             kind = constraint_kind(spec)
             if kind in ("integer", "number"):
                 try:
-                    number = _parse_number(str(raw), kind)
+                    values[name] = _parse_number(str(raw), kind)
                 except ValueError:
                     problems.append(f"{name}: {raw!r} is not a {kind}")
-                    continue
-                low, high = spec.get("minimum"), spec.get("maximum")
-                if (low is not None and number < low) or (high is not None and number > high):
-                    problems.append(f"{name}: must be between {low} and {high}, got {number}")
-                    continue
-                values[name] = number
             else:
                 values[name] = raw
+        try:
+            validate_order_parameters(values, self.schema or {}, require=False)
+        except ValidationError as exc:
+            for error in exc.errors:
+                name = error.field.removeprefix("order_parameters.")
+                values.pop(name, None)
+                problems.append(f"{name}: {error.message}")
         with self.hold_trait_notifications():
             self.value = values
             self.error = "; ".join(problems)

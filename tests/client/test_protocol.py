@@ -13,13 +13,11 @@ from stat_widgets.client.dialects import (
     STAT,
     PageTrail,
     absolute_links,
-    build_order_parameters,
     dialect_of,
 )
 from stat_widgets.errors import (
     InvalidResponseError,
     RemoteValidationError,
-    ValidationError,
 )
 
 PROTOCOL = Protocol(RetryPolicy(tries=3, base=0.2, cap=0.3), Redactor(["tok-123456"]))
@@ -107,26 +105,6 @@ def test_dialect_detection() -> None:
     assert dialect_of(["https://stapi.example.com/v0.1.0/core"]) == STAPI
     assert dialect_of(["https://stat-widgets.dev/spec/stat-order-api/draft-2024-04/core"]) == STAT
     assert dialect_of([]) == STAT
-
-
-def test_order_parameters_from_schema_defaults() -> None:
-    schema = {
-        "type": "object",
-        "properties": {"delivery": {"type": "string", "default": "standard"}, "contact": {}},
-        "required": ["contact"],
-        "additionalProperties": False,
-    }
-    assert build_order_parameters(schema, {"contact": "ops"}) == {
-        "delivery": "standard",
-        "contact": "ops",
-    }
-    assert build_order_parameters({}, {}) == {}
-    with pytest.raises(ValidationError) as caught:
-        build_order_parameters(schema, {})
-    assert caught.value.field == "order_parameters.contact"
-    with pytest.raises(ValidationError) as caught:
-        build_order_parameters(schema, {"contact": "ops", "colour": "red"})
-    assert caught.value.field == "order_parameters.colour"
 
 
 def test_page_trail_ignores_query_order_but_not_body() -> None:

@@ -103,7 +103,23 @@ async def test_order_parameters_given_and_checked(
     with pytest.raises(ValidationError) as caught:
         await call(client.create_order(body(), order_parameters={"colour": "red"}))
     assert caught.value.field == "order_parameters.colour"
+    with pytest.raises(ValidationError) as caught:
+        await call(client.create_order(body(), order_parameters={"delivery": "overnight"}))
+    assert caught.value.field == "order_parameters.delivery"
+    assert not isinstance(caught.value, RemoteValidationError)  # refused before sending
     assert backend.created_posts == 1  # nothing invalid was sent
+
+
+async def test_server_side_refusal_maps_to_the_field(
+    make_client: Any, fresh: tuple[str, Backend]
+) -> None:
+    """What only the server knows (here: a schema the client was given without its enum) comes
+    back as a RemoteValidationError on the same field path."""
+    url, _backend = fresh
+    client = make_client(url)
+    product = await call(client.product("optical"))
+    product.order_parameters["properties"]["delivery"].pop("enum")
+    client._core._products["optical"] = product
     with pytest.raises(RemoteValidationError) as remote:
         await call(client.create_order(body(), order_parameters={"delivery": "overnight"}))
     assert remote.value.field == "order_parameters.delivery"
