@@ -104,7 +104,8 @@ class OrderParametersForm(widgets.VBox):
                 try:
                     values[name] = _parse_number(str(raw), kind)
                 except ValueError:
-                    problems.append(f"{name}: {raw!r} is not a {kind}")
+                    wanted = "a whole number" if kind == "integer" else "a number"
+                    problems.append(f"{name}: {raw!r} is not {wanted}")
             else:
                 values[name] = raw
         try:

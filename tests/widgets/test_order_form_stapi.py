@@ -81,3 +81,26 @@ def test_products_without_parameters_hide_the_section(
     form.product_picker.select("radar")
     assert form.order_parameters.layout.display == "none"
     assert form.aoi.accept_points is True
+
+
+def test_parameter_values_are_checked_by_the_model_as_they_are_typed() -> None:
+    from stat_widgets.widgets.order_parameters import OrderParametersForm
+
+    form = OrderParametersForm()
+    form.schema = {
+        "type": "object",
+        "properties": {
+            "revisits": {"type": "integer", "minimum": 1, "maximum": 5, "title": "Revisits"},
+            "contact": {"type": "string"},
+        },
+        "required": ["contact"],
+    }
+    revisits = form.controls["revisits"]
+    revisits.value = "9"
+    assert "revisits" not in form.value
+    assert "revisits: revisits must be at most 5, got 9" in form.error
+    assert "contact" not in form.error  # required is asked for at submission, not while typing
+    revisits.value = "2.5"
+    assert "revisits: '2.5' is not a whole number" in form.error
+    revisits.value = "3"
+    assert form.value == {"revisits": 3} and form.error == ""
