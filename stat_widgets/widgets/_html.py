@@ -58,6 +58,13 @@ def code_block(value: Any) -> str:
     return f'<pre style="{escape(CODE_STYLE)}">{escape(body)}</pre>'
 
 
+def request_block(body: dict[str, Any]) -> str:
+    """A request body as valid JSON with one line per field, so that a footprint's hundreds of
+    coordinates take one wrapped line instead of a screenful."""
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in body.items()]
+    return code_block("{\n" + ",\n".join(lines) + "\n}")
+
+
 def link(href: object, label: object) -> str:
     """A link that opens in a new tab; only http(s) targets become clickable, anything else
     (``javascript:`` from a hostile server) is shown as text."""
@@ -70,4 +77,13 @@ def link(href: object, label: object) -> str:
     )
 
 
-__all__ = ["code_block", "error", "escape", "inline_code", "link", "muted", "text"]
+__all__ = [
+    "code_block",
+    "error",
+    "escape",
+    "inline_code",
+    "link",
+    "muted",
+    "request_block",
+    "text",
+]

@@ -342,10 +342,13 @@ class AOIMap(widgets.VBox):
         new = self._new_draw_control()
         new.data = list(old.data)
         self._listen(new)
+        old.on_draw(self._on_draw_event, remove=True)
+        old.unobserve(self._on_map_data, names="data")
         self.map.remove(old)
         self.map.add(new)
         self.draw_control = new
-        old.close()
+        # Not ``old.close()``: Geoman keeps one toolbar per map, and closing the old view after
+        # the new one drew its toolbar removes that toolbar too (seen in Chromium).
 
 
 __all__ = ["AOIMap"]

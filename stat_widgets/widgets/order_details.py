@@ -60,17 +60,10 @@ def links_html(order: Order) -> str:
     return "<ul style='margin: 0;'>" + "".join(items) + "</ul>"
 
 
-def request_text(body: dict[str, Any]) -> str:
-    """The request as JSON with one line per field, so a footprint's hundreds of coordinates
-    take one wrapped line instead of a screenful."""
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in body.items()]
-    return "{\n" + ",\n".join(lines) + "\n}"
-
-
 def request_html(order: Order) -> str:
     if order.request is None:
         return _html.muted("The server did not send the request this order was made from.")
-    return _html.code_block(request_text(order.request.model_dump(mode="json")))
+    return _html.request_block(order.request.model_dump(mode="json"))
 
 
 def history_html(statuses: Sequence[StatusRecord] | None, note: str = "") -> str:

@@ -97,7 +97,7 @@ class RequestReview(widgets.VBox):
         """Show the summary (built by the form from its sections) and the exact body."""
         self.summary.value = summary
         if request is not None:
-            self.preview.value = _html.code_block(request.model_dump(mode="json"))
+            self.preview.value = _html.request_block(request.model_dump(mode="json"))
         else:
             self.preview.value = _html.muted("(no valid request yet)")
 
