@@ -1,0 +1,204 @@
+"""What every figure shares: the row it reports, alternating best-of-N timing, a comm that counts
+the bytes widgets send to the front end, and loopback servers in subprocesses.
+
+These machines are shared and noisy, so a figure never reports an absolute time alone: it times
+our code and its baseline alternately in the same run, keeps the best of each, and reports the
+ratio, which is what the targets are about.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+@dataclass
+class Row:
+    """One printed line: ``value`` is ours, ``baseline`` what users would use instead.
+
+    ``ratio`` is value/baseline unless given (throughput figures give ours/theirs too, so a
+    larger ratio is better there; ``target`` says which way). ``passed`` is None for lines that
+    are information only.
+    """
+
+    name: str
+    value: float
+    baseline: float
+    target: str = "(information)"
+    passed: bool | None = None
+    unit: str = "s"
+    ratio: float | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.ratio is None:
+            self.ratio = self.value / self.baseline if self.baseline else float("inf")
+
+    @property
+    def verdict(self) -> str:
+        if self.passed is None:
+            return "info"
+        return "PASS" if self.passed else "FAIL"
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<34} {_num(self.value):>12} {_num(self.baseline):>12} "
+            f"{self.ratio:>7.3f}  {self.target:<14} {self.verdict:<4}  {self.unit}"
+            + (f"  # {self.note}" if self.note else "")
+        )
+
+
+HEADER = f"{'# name':<34} {'value':>12} {'baseline':>12} {'ratio':>7}  {'target':<14} verdict"
+
+
+def _num(x: float) -> str:
+    if x == 0 or abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:.3f}"
+    return f"{x:.5f}"
+
+
+def best_times(
+    repeat: int, runs: Sequence[Callable[[], Any]], *, setup: Callable[[], Any] | None = None
+) -> tuple[list[float], list[float]]:
+    """Time each callable ``repeat`` times, alternating them round by round (so a slow spell on
+    the machine hits both), and return the best wall-clock time of each and, separately, the
+    best CPU time of this process (less disturbed by other processes on a shared machine)."""
+    wall = [float("inf")] * len(runs)
+    cpu = [float("inf")] * len(runs)
+    for _ in range(repeat):
+        for i, run in enumerate(runs):
+            if setup is not None:
+                setup()
+            gc.collect()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            run()
+            wall[i] = min(wall[i], time.perf_counter() - started)
+            cpu[i] = min(cpu[i], time.process_time() - started_cpu)
+    return wall, cpu
+
+
+def best_of(
+    repeat: int, runs: Sequence[Callable[[], Any]], *, setup: Callable[[], Any] | None = None
+) -> list[float]:
+    """The best wall-clock time of each callable (see ``best_times``)."""
+    return best_times(repeat, runs, setup=setup)[0]
+
+
+# -- bytes to the front end ------------------------------------------------------------------------
+
+
+class ByteCounter:
+    """Totals of what widget comms published: messages, JSON payload bytes, binary buffers."""
+
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+
+    def reset(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+
+    def add(self, data: Any, buffers: Sequence[Any] | None) -> None:
+        # What ipykernel's session does to the content (json_packer): UTF-8 JSON; binary
+        # buffers travel as separate frames. Message headers are not counted.
+        encoded = json.dumps(data, default=str, ensure_ascii=False, allow_nan=False)
+        self.messages += 1
+        self.bytes += len(encoded.encode("utf-8", errors="surrogateescape"))
+        for buffer in buffers or ():
+            self.bytes += memoryview(buffer).nbytes
+
+
+@contextlib.contextmanager
+def recording_comms() -> Iterator[ByteCounter]:
+    """Every widget created inside gets a comm that counts what it would send to the browser.
+
+    ipywidgets 8 opens comms through ``comm.create_comm`` (looked up at call time), which a
+    kernel replaces with its own; outside a kernel it makes a ``DummyComm`` that drops messages.
+    We replace it the same way with a comm whose ``publish_msg`` (open, update, custom, close
+    all go through it) serialises the payload as the kernel would and counts the bytes.
+    """
+    import comm
+    from comm.base_comm import BaseComm
+
+    counter = ByteCounter()
+
+    class RecordingComm(BaseComm):
+        def publish_msg(
+            self,
+            msg_type: str,
+            data: dict[str, Any] | None = None,
+            metadata: dict[str, Any] | None = None,
+            buffers: list[bytes] | None = None,
+            **keys: Any,
+        ) -> None:
+            counter.add({"data": data or {}, "metadata": metadata or {}, **keys}, buffers)
+
+    original = comm.create_comm
+    comm.create_comm = lambda *args, **kwargs: RecordingComm(*args, **kwargs)
+    try:
+        yield counter
+    finally:
+        comm.create_comm = original
+
+
+# -- servers in subprocesses ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def subprocess_server(command: list[str], port: int, *, timeout: float = 60.0) -> Iterator[str]:
+    """Run ``command`` (which must serve HTTP on 127.0.0.1:``port``) and yield its URL once
+    ``GET /`` answers; the process is terminated (then killed) on exit, whatever happens."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A file, not a pipe: a server logging every request would block on a full pipe.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                err = log.read().decode(errors="replace")
+                raise RuntimeError(f"{command[:3]} exited early:\n{err[-2000:]}")
+            try:
+                if httpx.get(url + "/", timeout=2).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{command[:3]} did not answer on {url}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
