@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import httpx
+import orjson
 
 from stat_widgets.errors import (
     APIError,
@@ -288,7 +289,7 @@ class Protocol:
     def read_json(self, call: Call, response: httpx.Response) -> Any:
         """The JSON body of a 2xx answer; anything else is not the API."""
         try:
-            return json.loads(response.content)
+            return orjson.loads(response.content)  # pages of orders: several times faster than json
         except ValueError:
             kind = response.headers.get("content-type", "no content type")
             raise self.invalid(

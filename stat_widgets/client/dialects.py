@@ -37,7 +37,7 @@ STAT = "stat"
 STAPI = "stapi"
 
 _STAPI_CORE = re.compile(r"stapi.*/v0\.1(\.\d+)?/core/?$", re.IGNORECASE)
-_ABSOLUTE = re.compile(r"^https?://", re.IGNORECASE)
+_ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
 _MALFORMED = (
     pydantic.ValidationError,
     ValidationError,
@@ -236,18 +236,18 @@ class StatDialect(Dialect):
         )
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "an order"):
-            return self._order(response, data)
+            return self._order(str(response.url), data)
 
     def order(self, order_id: str) -> Op[Order]:
         call = Call("GET", self.url("order", _segment(order_id)), what="order")
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "an order"):
-            return self._order(response, data)
+            return self._order(str(response.url), data)
 
-    def _order(self, response: httpx.Response, data: dict) -> Order:
+    def _order(self, base: str, data: dict) -> Order:
         links = data.get("links")
         if links:
-            data = {**data, "links": absolute_links(str(response.url), links)}
+            data = {**data, "links": absolute_links(base, links)}
         return Order.model_validate(data)
 
     filters_orders = True
@@ -260,9 +260,10 @@ class StatDialect(Dialect):
 
     def orders_page(self, call: Call) -> Op[OrdersPage]:
         response, data = yield from self.get_json(call)
+        base = str(response.url)
         with self.expecting(call, response, "an orders page {orders: [...], links: [...]}"):
             return OrdersPage(
-                orders=[self._order(response, item) for item in data["orders"]],
+                orders=[self._order(base, item) for item in data["orders"]],
                 links=self.links(response, data.get("links")),
                 number_matched=data.get("numberMatched"),
             )
@@ -375,15 +376,15 @@ class StapiDialect(Dialect):
         )
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "an order Feature"):
-            return self._order(response, data)
+            return self._order(str(response.url), data)
 
     def order(self, order_id: str) -> Op[Order]:
         call = Call("GET", self.url("orders", _segment(order_id)), what="order")
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "an order Feature"):
-            return self._order(response, data)
+            return self._order(str(response.url), data)
 
-    def _order(self, response: httpx.Response, feature: dict) -> Order:
+    def _order(self, base: str, feature: dict) -> Order:
         properties = feature["properties"]
         search = properties.get("search_parameters") or {}
         status = properties["status"]
@@ -405,7 +406,7 @@ class StapiDialect(Dialect):
                 "product_id": properties.get("product_id"),
                 "order_parameters": properties.get("order_parameters") or {},
                 "status_detail": status if isinstance(status, dict) else None,
-                "links": absolute_links(str(response.url), feature.get("links")),
+                "links": absolute_links(base, feature.get("links")),
             }
         )
         return order
@@ -417,11 +418,12 @@ class StapiDialect(Dialect):
 
     def orders_page(self, call: Call) -> Op[OrdersPage]:
         response, data = yield from self.get_json(call)
+        base = str(response.url)
         with self.expecting(call, response, "a FeatureCollection of orders"):
             if data.get("type") != "FeatureCollection":
                 raise TypeError("type is not FeatureCollection")
             return OrdersPage(
-                orders=[self._order(response, item) for item in data["features"]],
+                orders=[self._order(base, item) for item in data["features"]],
                 links=self.links(response, data.get("links")),
                 number_matched=data.get("numberMatched"),
             )
@@ -444,7 +446,10 @@ def absolute_links(base: str, raw: Any) -> list[Any]:
         return []
     if not isinstance(raw, list):
         raise TypeError("links is not a list")
-    if all(isinstance(item, dict) and _ABSOLUTE.match(str(item.get("href", ""))) for item in raw):
+    for item in raw:
+        if not (isinstance(item, dict) and str(item.get("href", "")).startswith(_ABSOLUTE)):
+            break
+    else:
         return raw
     return [
         {**item, "href": urljoin(base, str(item.get("href", "")))}

@@ -247,3 +247,36 @@ def test_limit_problems_give_the_numbers() -> None:
         "the area has 4 vertices, above the limit of 3 for Optical; simplify it",
     ]
     assert limit_problems(big, max_area_km2=10_000, max_vertices=4) == []
+
+
+@pytest.mark.parametrize("latitude", [0, 35, 60, 80, -70])
+@pytest.mark.parametrize(
+    ("width", "height"), [(0.01, 0.01), (1, 0.001), (4.9, 0.0005), (2, 2), (0.3, 3)]
+)
+def test_area_upper_bound_is_never_below_the_geodesic_area(
+    latitude: float, width: float, height: float
+) -> None:
+    """Thin east-west strips at high latitude are the hard case: their geodesic edges bulge
+    poleward out of the lon/lat box."""
+    from stat_widgets.models.geometry import area_upper_bound_km2
+
+    south = min(latitude, 89 - height)
+    ring = [
+        [10, south],
+        [10 + width, south],
+        [10 + width, south + height],
+        [10, south + height],
+        [10, south],
+    ]
+    for geom in (
+        polygon(ring),
+        polygon([[10, south], [10 + width, south], [10 + width / 2, south + height], [10, south]]),
+    ):
+        geom = validate_geometry(geom)
+        exact = geodesic_area_km2(geom)
+        bound = area_upper_bound_km2(geom)
+        assert exact <= bound
+        if height >= width / 10:  # ordinary AOIs: tight enough to spare the exact computation
+            assert bound <= 2.5 * exact
+    wide = validate_geometry(polygon([[0, 0], [20, 0], [20, 1], [0, 1], [0, 0]]))
+    assert area_upper_bound_km2(wide) == math.inf
