@@ -16,7 +16,7 @@ from stat_widgets.errors import (
     NotFoundError,
     ValidationError,
 )
-from stat_widgets.models import Link, Order, OrderRequest, OrdersPage, Product, StatusRecord
+from stat_widgets.models import Link, Order, OrderRequest, Product, StatusRecord
 from stat_widgets.models.reference import JSONReference
 
 from ._http import Call, Op, Protocol, Resolve
@@ -25,6 +25,7 @@ from .dialects import (
     STAT,
     Dialect,
     PageTrail,
+    RawPage,
     StapiDialect,
     StatDialect,
     dialect_of,
@@ -173,9 +174,10 @@ class ClientCore:
         status: str | None = None,
         product_id: str | None = None,
         trail: PageTrail | None = None,
-    ) -> Op[OrdersPage]:
+    ) -> Op[RawPage]:
         """One page: the first (``limit`` per page) when ``link`` is None, else the page the
-        link names, requested exactly as the link says (its own limit applies).
+        link names, requested exactly as the link says (its own limit applies). Its orders are
+        read as they are iterated (``RawPage.orders()``) or all at once (``.page()``).
 
         ``status``/``product_id`` go to a server that filters (STAT: on the first page, and
         its links carry them on); on one that does not (STAPI) they filter each page here,
@@ -197,8 +199,7 @@ class ClientCore:
             trail.visit(call, self.protocol)
         page = yield from dialect.orders_page(call)
         if (status or product_id) and not dialect.filters_orders:
-            kept = [o for o in page.orders if o.matches(status=status, product_id=product_id)]
-            page = page.model_copy(update={"orders": kept, "number_matched": None})
+            page.keep = lambda order: order.matches(status=status, product_id=product_id)
         return page
 
     def filters_orders(self) -> Op[bool]:

@@ -306,6 +306,20 @@ class Protocol:
         return InvalidResponseError(self.redact(message), status_code=response.status_code, url=url)
 
 
+_READ = httpx.ByteStream(b"")
+
+
+def detach_stream(response: httpx.Response) -> httpx.Response:
+    """Break httpx's response ↔ stream reference cycle once the body has been read.
+
+    Otherwise every page's body (~90 KB for 100 orders) stays alive until a full garbage
+    collection, and a client paging through 10,000 orders holds several of them at once:
+    memory would grow with the listing instead of staying at one page.
+    """
+    response.stream = _READ
+    return response
+
+
 def loc_to_field(loc: Any) -> str:
     """``["body", "geometry", "coordinates", 0, 3]`` → ``geometry.coordinates[0][3]``."""
     if not isinstance(loc, list | tuple):

@@ -12,7 +12,7 @@ from stat_widgets.errors import StatError
 from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
 
 from ._base import DEFAULT_TIMEOUT, ClientBase
-from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy
+from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy, detach_stream
 from .dialects import PageTrail
 
 T = TypeVar("T")
@@ -100,9 +100,10 @@ class AsyncStatClient(ClientBase):
         status: str | None = None,
         product_id: str | None = None,
     ) -> OrdersPage:
-        return await self._run(
+        raw = await self._run(
             self._core.orders_page(link, limit=limit, status=status, product_id=product_id)
         )
+        return raw.page()
 
     async def filters_orders(self) -> bool:
         """True when the server filters orders by status and product itself."""
@@ -119,7 +120,7 @@ class AsyncStatClient(ClientBase):
         trail = PageTrail()
         page = await self._run(self._core.orders_page(None, limit=limit, trail=trail, **filters))
         while True:
-            for order in page.orders:
+            for order in page.orders():
                 yield order
             link = page.next
             if link is None:
@@ -174,4 +175,4 @@ class AsyncStatClient(ClientBase):
                 await asyncio.sleep(wait)
                 continue
             protocol.check(call, response)
-            return response
+            return detach_stream(response)

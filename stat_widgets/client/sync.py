@@ -11,7 +11,7 @@ import httpx
 from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
 
 from ._base import DEFAULT_TIMEOUT, ClientBase
-from ._http import NO_BODY, Call, Op, RetryPolicy, run_sync
+from ._http import NO_BODY, Call, Op, RetryPolicy, detach_stream, run_sync
 from .dialects import PageTrail
 
 T = TypeVar("T")
@@ -107,7 +107,7 @@ class StatClient(ClientBase):
         """One page of orders (see ``filters_orders`` for where the filters apply)."""
         return self._run(
             self._core.orders_page(link, limit=limit, status=status, product_id=product_id)
-        )
+        ).page()
 
     @property
     def filters_orders(self) -> bool:
@@ -128,7 +128,7 @@ class StatClient(ClientBase):
         trail = PageTrail()
         page = self._run(self._core.orders_page(None, limit=limit, trail=trail, **filters))
         while True:
-            yield from page.orders
+            yield from page.orders()
             link = page.next
             if link is None:
                 return
@@ -168,4 +168,4 @@ class StatClient(ClientBase):
                 time.sleep(wait)
                 continue
             protocol.check(call, response)
-            return response
+            return detach_stream(response)

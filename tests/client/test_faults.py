@@ -287,3 +287,16 @@ async def test_stapi_post_is_not_repeated_after_a_dropped_response(make_client: 
             await call(client.create_order(body))
     assert len(log.dropped) == 1
     assert backend.created_posts == 1
+
+
+async def test_wrong_shaped_order_in_a_page_is_an_invalid_response(make_client: Any) -> None:
+    """Orders of a page are read as they are iterated; a bad one still names the page."""
+    good = {"id": "a", "status": "received", "created": "2025-06-01T00:00:00Z", "links": []}
+    page = Reply(200, {"orders": [good, {"id": "b", "status": "received"}], "links": []})
+    with scripted_server({"GET /orders": [page, page]}) as (url, _):
+        client = make_client(url, dialect="stat")
+        with pytest.raises(InvalidResponseError, match="/orders") as caught:
+            await collect(client.orders())
+        assert "created" in str(caught.value)
+        with pytest.raises(InvalidResponseError, match="created"):
+            await call(client.orders_page())
