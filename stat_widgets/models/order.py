@@ -191,8 +191,13 @@ class OrderStatus(StrEnum):
 _SPELLINGS = {"canceled": "cancelled", "user_canceled": "user_cancelled"}
 
 
+_BY_CODE = {status.value: status for status in OrderStatus}
+
+
 def parse_status(value: Any) -> OrderStatus | str:
     """A known status as ``OrderStatus``; an unknown code kept as text, never an error."""
+    if type(value) is str and (known := _BY_CODE.get(value)) is not None:
+        return known  # the common case, once per listed order: one dictionary look-up
     if isinstance(value, dict):  # a STAPI status object
         value = value.get("status_code", "")
     text = str(value).strip()
