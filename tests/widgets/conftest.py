@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stat_widgets.widgets import OrderForm
+from stat_widgets.widgets import OrderBrowser, OrderForm
 
 #: Presets start from here (rounded up to the next minute), so intervals are predictable.
 FIXED_NOW = datetime(2031, 3, 1, 9, 30, 30, tzinfo=UTC)
@@ -41,3 +41,21 @@ def make_form() -> Iterator[Callable[..., OrderForm]]:
 @pytest.fixture
 def form(make_form: Callable[..., OrderForm], stat_url: str) -> OrderForm:
     return make_form(stat_url)
+
+
+@pytest.fixture
+def make_browser() -> Iterator[Callable[..., OrderBrowser]]:
+    """``make_browser(client_or_url, **kwargs)``: order browsers closed after the test (which
+    stops their auto-refresh timers)."""
+    made: list[OrderBrowser] = []
+
+    def make(target: Any, **kwargs: Any) -> OrderBrowser:
+        browser = OrderBrowser(target, **kwargs)
+        made.append(browser)
+        return browser
+
+    try:
+        yield make
+    finally:
+        for browser in made:
+            browser.close()

@@ -60,22 +60,6 @@ def server_250() -> Iterator[Any]:
 
 
 @pytest.fixture
-def make_browser() -> Iterator[Callable[..., OrderBrowser]]:
-    made: list[OrderBrowser] = []
-
-    def make(target: Any, **kwargs: Any) -> OrderBrowser:
-        browser = OrderBrowser(target, **kwargs)
-        made.append(browser)
-        return browser
-
-    try:
-        yield make
-    finally:
-        for browser in made:
-            browser.close()
-
-
-@pytest.fixture
 def browser(server_250: Any, make_browser: Callable[..., OrderBrowser]) -> OrderBrowser:
     return make_browser(server_250.url, page_size=20)
 

@@ -149,22 +149,6 @@ def fake() -> Iterator[FakeServer]:
         server.stop()
 
 
-@pytest.fixture
-def make_browser() -> Iterator[Callable[..., OrderBrowser]]:
-    made: list[OrderBrowser] = []
-
-    def make(target: Any, **kwargs: Any) -> OrderBrowser:
-        browser = OrderBrowser(target, **kwargs)
-        made.append(browser)
-        return browser
-
-    try:
-        yield make
-    finally:
-        for browser in made:
-            browser.close()
-
-
 def html_values(widget: widgets.Widget) -> list[str]:
     """Every string an HTML widget below ``widget`` would put into the page as markup."""
     out = []
