@@ -62,50 +62,51 @@ def test_clockwise_exterior_and_counterclockwise_hole_are_rewound_not_rejected()
     assert not shapely.is_ccw(shapely.LinearRing(fixed["coordinates"][1]))
 
 
-@pytest.mark.parametrize(
-    ("geom", "field", "words"),
-    [
-        (polygon(BOW_TIE), "geometry", "Self-intersection at (10.05, 50.05)"),
-        (polygon(SQUARE_CCW[:3]), "geometry.coordinates[0]", "has 3 positions"),
-        (polygon(SQUARE_CCW[:-1]), "geometry.coordinates[0]", "not closed"),
-        (
-            polygon([[10, 50], [11, 50], [11, 51], [10, 51], [10.5, 50.5]]),
-            "geometry.coordinates[0]",
-            "not closed",
-        ),
-        (
-            {"type": "Point", "coordinates": [10, 200]},
-            "geometry.coordinates",
-            "latitude 200 is outside",
-        ),
-        ({"type": "Point", "coordinates": [50, 100]}, "geometry.coordinates", "swapped"),
-        ({"type": "Point", "coordinates": [-181, 0]}, "geometry.coordinates", "longitude -181"),
-        ({"type": "Point", "coordinates": [math.nan, 0]}, "geometry.coordinates", "finite"),
-        ({"type": "Point", "coordinates": [math.inf, 0]}, "geometry.coordinates", "finite"),
-        ({"type": "Point", "coordinates": ["10", 0]}, "geometry.coordinates", "numbers"),
-        ({"type": "Point", "coordinates": [True, 0]}, "geometry.coordinates", "numbers"),
-        ({"type": "Point", "coordinates": [1]}, "geometry.coordinates", "[longitude, latitude]"),
-        (
-            polygon(SQUARE_CCW[:2] + [[11, 95]] + SQUARE_CCW[3:]),
-            "geometry.coordinates[0][2]",
-            "latitude 95",
-        ),
-        ({"type": "Polygon", "coordinates": []}, "geometry.coordinates", "exterior ring"),
-        ({"type": "Polygon"}, "geometry.coordinates", "needs 'coordinates'"),
-        ({"type": "Circle", "coordinates": [0, 0]}, "geometry.type", "unknown geometry type"),
-        ({"type": "LineString", "coordinates": [[0, 0]]}, "geometry.coordinates", "at least 2"),
-        ({"type": "GeometryCollection", "geometries": []}, "geometry.geometries", "non-empty"),
-        (
-            polygon(SQUARE_CCW, [[20, 0], [21, 0], [21, 1], [20, 0]]),
-            "geometry",
-            "Hole lies outside shell",
-        ),
-        ([1, 2], "geometry", "cannot read an area"),
-        ("", "geometry", "no geometry given"),
-        ("{not json", "geometry", "not valid JSON"),
-        ("POLYGON((0 0, 1", "geometry", "neither GeoJSON nor WKT"),
-    ],
-)
+#: Every rejected geometry with the field and words of its error (posted to the server too).
+REJECTED = [
+    (polygon(BOW_TIE), "geometry", "Self-intersection at (10.05, 50.05)"),
+    (polygon(SQUARE_CCW[:3]), "geometry.coordinates[0]", "has 3 positions"),
+    (polygon(SQUARE_CCW[:-1]), "geometry.coordinates[0]", "not closed"),
+    (
+        polygon([[10, 50], [11, 50], [11, 51], [10, 51], [10.5, 50.5]]),
+        "geometry.coordinates[0]",
+        "not closed",
+    ),
+    (
+        {"type": "Point", "coordinates": [10, 200]},
+        "geometry.coordinates",
+        "latitude 200 is outside",
+    ),
+    ({"type": "Point", "coordinates": [50, 100]}, "geometry.coordinates", "swapped"),
+    ({"type": "Point", "coordinates": [-181, 0]}, "geometry.coordinates", "longitude -181"),
+    ({"type": "Point", "coordinates": [math.nan, 0]}, "geometry.coordinates", "finite"),
+    ({"type": "Point", "coordinates": [math.inf, 0]}, "geometry.coordinates", "finite"),
+    ({"type": "Point", "coordinates": ["10", 0]}, "geometry.coordinates", "numbers"),
+    ({"type": "Point", "coordinates": [True, 0]}, "geometry.coordinates", "numbers"),
+    ({"type": "Point", "coordinates": [1]}, "geometry.coordinates", "[longitude, latitude]"),
+    (
+        polygon(SQUARE_CCW[:2] + [[11, 95]] + SQUARE_CCW[3:]),
+        "geometry.coordinates[0][2]",
+        "latitude 95",
+    ),
+    ({"type": "Polygon", "coordinates": []}, "geometry.coordinates", "exterior ring"),
+    ({"type": "Polygon"}, "geometry.coordinates", "needs 'coordinates'"),
+    ({"type": "Circle", "coordinates": [0, 0]}, "geometry.type", "unknown geometry type"),
+    ({"type": "LineString", "coordinates": [[0, 0]]}, "geometry.coordinates", "at least 2"),
+    ({"type": "GeometryCollection", "geometries": []}, "geometry.geometries", "non-empty"),
+    (
+        polygon(SQUARE_CCW, [[20, 0], [21, 0], [21, 1], [20, 0]]),
+        "geometry",
+        "Hole lies outside shell",
+    ),
+    ([1, 2], "geometry", "cannot read an area"),
+    ("", "geometry", "no geometry given"),
+    ("{not json", "geometry", "not valid JSON"),
+    ("POLYGON((0 0, 1", "geometry", "neither GeoJSON nor WKT"),
+]
+
+
+@pytest.mark.parametrize(("geom", "field", "words"), REJECTED)
 def test_rejections_name_the_field_and_reason(geom: object, field: str, words: str) -> None:
     got_field, message = reason(geom)
     assert got_field == field
