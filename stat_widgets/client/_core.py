@@ -193,7 +193,8 @@ class ClientCore:
                 link = Link(href=link, rel="next")
             elif isinstance(link, dict):
                 link = Link.model_validate(link)
-            link = link.model_copy(update={"href": str(self.base_url.join(link.href))})
+            if not link.href.lower().startswith(("http://", "https://")):
+                link = link.model_copy(update={"href": str(self.base_url.join(link.href))})
             call = link_call(link, "orders page")
         if trail is not None:
             trail.visit(call, self.protocol)

@@ -21,7 +21,6 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     model_serializer,
-    model_validator,
 )
 
 from stat_widgets.errors import FieldError, ValidationError, field_path
@@ -187,28 +186,34 @@ class OrderStatus(StrEnum):
     EXPIRED = "expired"
     FAILED = "failed"
 
+    @classmethod
+    def _missing_(cls, value: object) -> OrderStatus | None:
+        """Other spellings of known codes (``canceled``, ``Accepted``); None for unknown ones,
+        which then stay plain text. pydantic calls this too, so orders validate in Rust."""
+        if not isinstance(value, str):
+            return None
+        key = value.strip().lower()
+        key = _SPELLINGS.get(key, key)
+        return cls._value2member_map_.get(key)  # type: ignore[return-value]
+
 
 _SPELLINGS = {"canceled": "cancelled", "user_canceled": "user_cancelled"}
 
 
-_BY_CODE = {status.value: status for status in OrderStatus}
-
-
 def parse_status(value: Any) -> OrderStatus | str:
     """A known status as ``OrderStatus``; an unknown code kept as text, never an error."""
-    if type(value) is str and (known := _BY_CODE.get(value)) is not None:
-        return known  # the common case, once per listed order: one dictionary look-up
     if isinstance(value, dict):  # a STAPI status object
         value = value.get("status_code", "")
-    text = str(value).strip()
-    key = _SPELLINGS.get(text.lower(), text.lower())
-    try:
-        return OrderStatus(key)
-    except ValueError:
-        return text
+    if isinstance(value, OrderStatus):
+        return value
+    text = str(value)
+    found = OrderStatus._missing_(text)
+    return found if found is not None else text.strip()
 
 
-Status = Annotated[OrderStatus | str, PlainValidator(parse_status), PlainSerializer(str)]
+# Known codes (any spelling) validate to ``OrderStatus`` without a Python call; anything else
+# stays the string the server sent.
+Status = Annotated[OrderStatus | str, Field(union_mode="left_to_right"), PlainSerializer(str)]
 
 
 class StatusRecord(BaseModel):
@@ -266,19 +271,17 @@ class Order(BaseModel):
     created: DateTime
     links: list[Link] = Field(default_factory=list)
     request_record: Any = Field(default=None, alias="request", repr=False)
-    product_id: str | None = None
+    product_record: str | None = Field(default=None, alias="product_id", repr=False)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _product_from_request(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("product_id") is None:
-            record = data.get("request")
-            found = getattr(record, "product_id", None) or (
-                record.get("product_id") if isinstance(record, dict) else None
-            )
-            if isinstance(found, str):
-                data = {**data, "product_id": found}
-        return data
+    @functools.cached_property
+    def product_id(self) -> str | None:
+        """The product ordered: given by the server, else read from the request."""
+        if self.product_record is not None:
+            return self.product_record
+        record = self.request_record
+        found = record.get("product_id") if isinstance(record, dict) else None
+        found = found if found is not None else getattr(record, "product_id", None)
+        return found if isinstance(found, str) else None
 
     @functools.cached_property
     def request(self) -> OrderRequest | None:
