@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import ipywidgets as widgets
 import pytest
 
-from stat_widgets.widgets import OrderBrowser, OrderForm
+from stat_widgets.widgets import OrderApp, OrderBrowser, OrderForm
+
+W = TypeVar("W", bound=widgets.Widget)
 
 #: Presets start from here (rounded up to the next minute), so intervals are predictable.
 FIXED_NOW = datetime(2031, 3, 1, 9, 30, 30, tzinfo=UTC)
@@ -18,44 +21,44 @@ def fixed_now() -> datetime:
     return FIXED_NOW
 
 
-@pytest.fixture
-def make_form() -> Iterator[Callable[..., OrderForm]]:
-    """``make_form(url_or_client)`` → an ``OrderForm`` without basemap tiles and with a fixed
-    clock; closed (with its client) after the test."""
-    made: list[OrderForm] = []
+def _closing(build: Callable[..., W]) -> Iterator[Callable[..., W]]:
+    """A factory fixture's body: widgets built by ``build`` are closed after the test (with
+    their clients and timers)."""
+    made: list[W] = []
 
-    def make(target: Any, **kwargs: Any) -> OrderForm:
-        kwargs.setdefault("basemap", False)
-        kwargs.setdefault("now", fixed_now)
-        form = OrderForm(target, **kwargs)
-        made.append(form)
-        return form
+    def make(*args: Any, **kwargs: Any) -> W:
+        widget = build(*args, **kwargs)
+        made.append(widget)
+        return widget
 
     try:
         yield make
     finally:
-        for form in made:
-            form.close()
+        for widget in made:
+            widget.close()
+
+
+@pytest.fixture
+def make_form() -> Iterator[Callable[..., OrderForm]]:
+    """``make_form(url_or_client)`` → an ``OrderForm`` without basemap tiles and with a fixed
+    clock."""
+    yield from _closing(
+        lambda target, **kwargs: OrderForm(target, **{"basemap": False, "now": fixed_now, **kwargs})
+    )
+
+
+@pytest.fixture
+def make_browser() -> Iterator[Callable[..., OrderBrowser]]:
+    """``make_browser(client_or_url, **kwargs)`` → an ``OrderBrowser``."""
+    yield from _closing(OrderBrowser)
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., OrderApp]]:
+    """``make_app(client_or_url, **kwargs)`` → an ``OrderApp`` without basemap tiles."""
+    yield from _closing(lambda target, **kwargs: OrderApp(target, **{"basemap": False, **kwargs}))
 
 
 @pytest.fixture
 def form(make_form: Callable[..., OrderForm], stat_url: str) -> OrderForm:
     return make_form(stat_url)
-
-
-@pytest.fixture
-def make_browser() -> Iterator[Callable[..., OrderBrowser]]:
-    """``make_browser(client_or_url, **kwargs)``: order browsers closed after the test (which
-    stops their auto-refresh timers)."""
-    made: list[OrderBrowser] = []
-
-    def make(target: Any, **kwargs: Any) -> OrderBrowser:
-        browser = OrderBrowser(target, **kwargs)
-        made.append(browser)
-        return browser
-
-    try:
-        yield make
-    finally:
-        for browser in made:
-            browser.close()

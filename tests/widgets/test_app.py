@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import ipywidgets as widgets
-import pytest
 
 from stat_widgets.client import StatClient
 from stat_widgets.widgets import OrderApp, OrderBrowser, OrderForm
@@ -17,23 +16,6 @@ from ._shapes import SQUARE, drawn, polygon
 from .test_order_browser import create_orders
 
 TOKEN = "s3cret-token-for-alice"
-
-
-@pytest.fixture
-def make_app() -> Iterator[Callable[..., OrderApp]]:
-    made: list[OrderApp] = []
-
-    def make(target: Any, **kwargs: Any) -> OrderApp:
-        kwargs.setdefault("basemap", False)
-        app = OrderApp(target, **kwargs)
-        made.append(app)
-        return app
-
-    try:
-        yield make
-    finally:
-        for app in made:
-            app.close()
 
 
 def all_widgets(widget: widgets.Widget) -> Iterator[widgets.Widget]:
