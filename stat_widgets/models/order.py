@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    computed_field,
     model_serializer,
 )
 
@@ -31,7 +32,7 @@ from stat_widgets.models.geometry import (
     to_geometry,
 )
 from stat_widgets.models.interval import TimeInterval
-from stat_widgets.models.links import Link, find_link
+from stat_widgets.models.links import Link, LinkRecord, find_link, links_of
 from stat_widgets.models.product import Product
 from stat_widgets.models.reference import JSONReference
 
@@ -269,10 +270,17 @@ class Order(BaseModel):
     user: str | None = None
     status: Status
     created: DateTime
-    links: list[Link] = Field(default_factory=list)
+    link_records: list[Annotated[LinkRecord | Link, Field(union_mode="left_to_right")]] = Field(
+        default_factory=list, alias="links", repr=False
+    )
     request_record: Any = Field(default=None, alias="request", repr=False)
-    product_record: str | None = Field(default=None, alias="product_id", repr=False)
+    product_record: str | None = Field(default=None, alias="product_id", repr=False, exclude=True)
 
+    @functools.cached_property
+    def links(self) -> list[Link]:
+        return links_of(self.link_records)
+
+    @computed_field  # type: ignore[prop-decorator]
     @functools.cached_property
     def product_id(self) -> str | None:
         """The product ordered: given by the server, else read from the request."""

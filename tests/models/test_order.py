@@ -161,6 +161,11 @@ def test_order_keeps_its_request_and_product() -> None:
         }
     )
     assert order.product_id == "optical"
+    dumped = order.model_dump(mode="json")
+    assert dumped["product_id"] == "optical"  # exports see it even when only the request has it
+    assert dumped["request"] == wire and dumped["links"] == [
+        {"href": "http://x/order/o1", "rel": "self"}
+    ]
     assert order.request is not None and order.request.geometry == SQUARE
     assert order.link("self").href == "http://x/order/o1"
     # an unreadable request from some server does not make the order unreadable
