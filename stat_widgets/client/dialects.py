@@ -309,7 +309,9 @@ class StatDialect(Dialect):
     def _order(self, base: str, data: dict) -> Order:
         links = data.get("links")
         if links:
-            data = {**data, "links": absolute_links(base, links)}
+            resolved = absolute_links(base, links)
+            if resolved is not links:  # copy the record only when an href had to change
+                data = {**data, "links": resolved}
         return Order.model_validate(data)
 
     filters_orders = True
@@ -505,7 +507,8 @@ def absolute_links(base: str, raw: Any) -> list[Any]:
     if not isinstance(raw, list):
         raise TypeError("links is not a list")
     for item in raw:
-        if not (isinstance(item, dict) and str(item.get("href", "")).startswith(_ABSOLUTE)):
+        href = item.get("href") if type(item) is dict else None
+        if type(href) is not str or not href.startswith(_ABSOLUTE):
             break
     else:
         return raw
