@@ -14,11 +14,11 @@ from typing import Any
 
 import ipyleaflet
 import ipywidgets as widgets
-import shapely.geometry
 import traitlets
 
 from stat_widgets.errors import ValidationError
 from stat_widgets.models import (
+    as_shape,
     bbox_geometry,
     geodesic_area_km2,
     limit_problems,
@@ -294,7 +294,7 @@ class AOIMap(widgets.VBox):
         finally:
             self._writing_map = False
         if geometry is not None and recenter:
-            bounds = shapely.geometry.shape(geometry).bounds
+            bounds = as_shape(geometry).bounds  # the shape built when it was validated
             self.map.center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
             self.map.zoom = _zoom_for(bounds)
 

@@ -24,7 +24,7 @@ from stat_widgets.widgets.export import export_orders
 from stat_widgets.widgets.footprint_map import FootprintMap
 from stat_widgets.widgets.order_browser_export import ExportPanel
 from stat_widgets.widgets.order_browser_refresh import Ticker
-from stat_widgets.widgets.order_browser_source import OrderSource, as_client, matches
+from stat_widgets.widgets.order_browser_source import OrderSource, as_client
 from stat_widgets.widgets.order_browser_status import legend_html
 from stat_widgets.widgets.order_details import OrderDetails
 from stat_widgets.widgets.order_table import OrderTable
@@ -295,7 +295,11 @@ class OrderBrowser(widgets.VBox):
         page = self._page
         orders = [] if page is None else page.orders
         if not self.source.server_filters:
-            orders = [o for o in orders if matches(o, self.status_filter, self.product_filter)]
+            orders = [
+                o
+                for o in orders
+                if o.matches(status=self.status_filter, product_id=self.product_filter)
+            ]
         self.table.set_orders(orders)
         self.map.set_orders(orders)
         self._update_buttons()

@@ -29,11 +29,6 @@ def as_client(client_or_url: StatClient | str) -> tuple[StatClient, bool]:
     )
 
 
-def matches(order: Order, status: str | None, product_id: str | None) -> bool:
-    """The client-side filter: the same meaning as the server's ``status``/``product_id``."""
-    return order.matches(status=status, product_id=product_id)
-
-
 class OrderSource:
     """Pages, orders and histories from one client."""
 
@@ -92,7 +87,11 @@ class OrderSource:
             seen += len(page.orders)
             if progress is not None:
                 progress(seen, page.number_matched)
-            yield from (order for order in page.orders if matches(order, status, product_id))
+            yield from (
+                order
+                for order in page.orders
+                if order.matches(status=status, product_id=product_id)
+            )
             link = page.next
             if link is None:
                 return
@@ -106,4 +105,4 @@ class OrderSource:
             page = self.follow(link)
 
 
-__all__ = ["EXPORT_PAGE_SIZE", "OrderSource", "as_client", "matches"]
+__all__ = ["EXPORT_PAGE_SIZE", "OrderSource", "as_client"]
