@@ -2,8 +2,9 @@
 the bytes widgets send to the front end, and loopback servers in subprocesses.
 
 These machines are shared and noisy, so a figure never reports an absolute time alone: it times
-our code and its baseline alternately in the same run, keeps the best of each, and reports the
-ratio, which is what the targets are about.
+our code and its baseline alternately in the same run and reports the ratio, which is what the
+targets are about: the best of each (``best_times``), or the median of ratios taken round by
+round (``paired_times``) where one lucky baseline run would otherwise decide the figure.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import gc
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +96,53 @@ def best_times(
             wall[i] = min(wall[i], time.perf_counter() - started)
             cpu[i] = min(cpu[i], time.process_time() - started_cpu)
     return wall, cpu
+
+
+@dataclass
+class Paired:
+    """Per-round times of several callables run back to back, each round in a rotated order.
+
+    ``ratio(i)`` is the median over rounds of run ``i``'s time over run 0's *in the same
+    round*: a slow spell on a shared machine lengthens both times of a round and cancels out
+    of their ratio, where the best time of each taken separately compares two different
+    moments (and a single lucky baseline run decides the figure).
+    """
+
+    wall: list[list[float]]  # wall[i][round]
+    cpu: list[list[float]]
+
+    def median(self, i: int) -> float:
+        return statistics.median(self.wall[i])
+
+    def median_cpu(self, i: int) -> float:
+        return statistics.median(self.cpu[i])
+
+    def ratios(self, i: int, *, cpu: bool = False) -> list[float]:
+        times = self.cpu if cpu else self.wall
+        return [ours / base for ours, base in zip(times[i], times[0], strict=True)]
+
+    def ratio(self, i: int, *, cpu: bool = False) -> float:
+        return statistics.median(self.ratios(i, cpu=cpu))
+
+    def spread(self, i: int) -> str:
+        ratios = self.ratios(i)
+        return f"{min(ratios):.2f}-{max(ratios):.2f}"
+
+
+def paired_times(repeat: int, runs: Sequence[Callable[[], Any]]) -> Paired:
+    """Run every callable once per round, ``repeat`` rounds, rotating which goes first, and
+    keep every time (wall clock, and this process's CPU)."""
+    wall: list[list[float]] = [[] for _ in runs]
+    cpu: list[list[float]] = [[] for _ in runs]
+    for round_no in range(repeat):
+        for k in range(len(runs)):
+            i = (round_no + k) % len(runs)
+            gc.collect()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            runs[i]()
+            wall[i].append(time.perf_counter() - started)
+            cpu[i].append(time.process_time() - started_cpu)
+    return Paired(wall, cpu)
 
 
 def best_of(

@@ -3,9 +3,10 @@
 Fills a database with orders (through the reference server's own store: seconds instead of
 minutes), serves it with ``stat-widgets serve`` in a separate process, as a user's server would
 be, then times iterating every order with the client (models, retries, cycle detection and
-all) and with the leanest loop httpx allows (GET, ``json()``, follow ``next``), alternating the
-two and keeping the best of ``--repeat`` runs of each. (With the server in this process its
-request handling competed with the client for the GIL and was counted in both loops.) A third
+all) and with the leanest loop httpx allows (GET, ``json()``, follow ``next``), back to back in
+each of ``--repeat`` rounds; the figure is the median of the rounds' ratios. (With the server
+in this process its request handling competed with the client for the GIL and was counted in
+both loops.) A third
 loop (httpx + ``Order.model_validate`` per order) shows how much of the difference is the
 models' validation rather than the client. Memory: tracemalloc's peak while iterating 1,000
 orders and while iterating all of them; flat means the client holds one page, never the
@@ -33,7 +34,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
-from _common import HEADER, PYTHON, Row, best_times, free_port, subprocess_server
+from _common import HEADER, PYTHON, Row, free_port, paired_times, subprocess_server
 
 from stat_widgets.client import AsyncStatClient, StatClient
 from stat_widgets.models import Order, bbox_geometry
@@ -160,7 +161,7 @@ def _counted(run: Callable[[str, int], int], url: str, limit: int, expected: int
 
 
 def figure(
-    orders: int = 10_000, limit: int = 100, repeat: int = 5, memory_sample: int = MEMORY_SAMPLE
+    orders: int = 10_000, limit: int = 100, repeat: int = 9, memory_sample: int = MEMORY_SAMPLE
 ) -> list[Row]:
     """The paging rows: the client against the plain httpx loop (the target), what the models
     alone cost, and the client's peak memory for all orders against ``memory_sample`` orders."""
@@ -171,7 +172,7 @@ def figure(
         filled = time.perf_counter() - started
         assert plain_httpx(url, limit) == orders  # warm up both paths
         assert with_client(url, limit) == orders
-        (httpx_best, client_best, models_best), (httpx_cpu, client_cpu, _) = best_times(
+        timings = paired_times(
             repeat,
             [
                 _counted(plain_httpx, url, limit, orders),
@@ -183,40 +184,45 @@ def figure(
         large, n_large = peak_growth(lambda: with_client(url, limit))
         assert (n_small, n_large) == (memory_sample, orders)
 
-    time_ratio = client_best / httpx_best
+    time_ratio = timings.ratio(1)
+    httpx_time, client_time, models_time = (timings.median(i) for i in range(3))
     return [
         Row(
             f"paging_{orders}_orders",
-            client_best,
-            httpx_best,
+            client_time,
+            httpx_time,
             f"<= {TIME_TARGET}",
             time_ratio <= TIME_TARGET,
+            ratio=time_ratio,
             note=f"StatClient.orders() vs plain httpx loop, pages of {limit}, server in its "
-            f"own process; filled via {how} and started in {filled:.1f}s",
+            f"own process; median times and median of {repeat} paired ratios "
+            f"(range {timings.spread(1)}); filled via {how} and started in {filled:.1f}s",
         ),
         Row(
             "paging_models_only",
-            models_best,
-            httpx_best,
+            models_time,
+            httpx_time,
+            ratio=timings.ratio(2),
             note="httpx loop + Order.model_validate per order vs plain httpx loop",
         ),
         Row(
             "paging_client_vs_models",
-            client_best,
-            models_best,
-            note="the client's own overhead over httpx + models",
+            client_time,
+            models_time,
+            note="the client's own overhead over httpx + models (ratio of the medians)",
         ),
         Row(
             "paging_client_cpu_seconds",
-            client_cpu,
-            httpx_cpu,
+            timings.median_cpu(1),
+            timings.median_cpu(0),
+            ratio=timings.ratio(1, cpu=True),
             note="CPU time of this process only (the server runs in another): steadier than "
             "wall time on a shared machine",
         ),
         Row(
             "paging_orders_per_second",
-            orders / client_best,
-            orders / httpx_best,
+            orders / client_time,
+            orders / httpx_time,
             unit="orders/s",
             note="client vs plain httpx",
         ),
@@ -236,7 +242,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--limit", type=int, default=100, help="orders per page")
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each, best kept")
+    parser.add_argument("--repeat", type=int, default=9, help="rounds; the median ratio counts")
     parser.add_argument(
         "--memory-sample", type=int, default=MEMORY_SAMPLE, help="orders in the small memory run"
     )

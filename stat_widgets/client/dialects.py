@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 import pydantic
@@ -29,8 +29,14 @@ from stat_widgets.models import (
     OrdersPage,
     Product,
     StatusRecord,
-    find_link,
     validate_order_parameters,
+)
+from stat_widgets.models.links import (
+    BASE_URL,
+    LinkRecord,
+    absolute_links,
+    check_link_records,
+    links_of,
 )
 
 from ._http import NO_BODY, Call, Op, Protocol, Retry
@@ -39,7 +45,6 @@ STAT = "stat"
 STAPI = "stapi"
 
 _STAPI_CORE = re.compile(r"stapi.*/v0\.1(\.\d+)?/core/?$", re.IGNORECASE)
-_ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
 _MALFORMED = (
     pydantic.ValidationError,
     ValidationError,
@@ -110,14 +115,15 @@ class RawPage:
     """
 
     items: list[Any]
-    links: list[Link]
+    link_records: list[LinkRecord | Link]  # checked, absolute; models only when asked for
+    next: Link | None
     number_matched: int | None
     convert: Callable[[Any], Order]
     keep: Callable[[Order], bool] | None = None
 
     @property
-    def next(self) -> Link | None:
-        return find_link(self.links, "next")
+    def links(self) -> list[Link]:
+        return links_of(self.link_records)
 
     def orders(self) -> Iterator[Order]:
         for item in self.items:
@@ -211,16 +217,23 @@ class Dialect:
         number_matched: Any,
     ) -> RawPage:
         base = str(response.url)
+        order_of = self._order
 
         def convert(item: Any) -> Order:
             try:  # not ``expecting()``: a context manager per order costs more than the order
-                return self._order(base, item)
+                return order_of(base, item)
             except _MALFORMED as exc:
                 raise self.malformed(call, response, what, exc) from None
 
         if not isinstance(items, list):
             raise TypeError("the orders are not a list")
-        return RawPage(items, self.links(response, links), number_matched, convert)
+        # Only the next link becomes a model now: a page's links are otherwise not read
+        # while paging, and not building them keeps paging under one young-generation
+        # garbage collection per page of 100 orders (two before).
+        records = check_link_records(links, base)
+        found = next((r for r in records if _rel(r) == "next"), None)
+        follow = Link.model_validate(found) if isinstance(found, dict) else found
+        return RawPage(items, records, follow, number_matched, convert)
 
     def _order(self, base: str, data: Any) -> Order:
         raise NotImplementedError
@@ -307,12 +320,7 @@ class StatDialect(Dialect):
             return self._order(str(response.url), data)
 
     def _order(self, base: str, data: dict) -> Order:
-        links = data.get("links")
-        if links:
-            resolved = absolute_links(base, links)
-            if resolved is not links:  # copy the record only when an href had to change
-                data = {**data, "links": resolved}
-        return Order.model_validate(data)
+        return Order.model_validate(data, context={BASE_URL: base})
 
     filters_orders = True
 
@@ -468,8 +476,9 @@ class StapiDialect(Dialect):
                 "product_id": properties.get("product_id"),
                 "order_parameters": properties.get("order_parameters") or {},
                 "status_detail": status if isinstance(status, dict) else None,
-                "links": absolute_links(base, feature.get("links")),
-            }
+                "links": feature.get("links"),
+            },
+            context={BASE_URL: base},
         )
         return order
 
@@ -499,25 +508,8 @@ class StapiDialect(Dialect):
         return records
 
 
-def absolute_links(base: str, raw: Any) -> list[Any]:
-    """Links with relative hrefs resolved against ``base``; the list itself when every href
-    is already absolute (the common case, kept cheap: it runs for every order)."""
-    if not raw:
-        return []
-    if not isinstance(raw, list):
-        raise TypeError("links is not a list")
-    for item in raw:
-        href = item.get("href") if type(item) is dict else None
-        if type(href) is not str or not href.startswith(_ABSOLUTE):
-            break
-    else:
-        return raw
-    return [
-        {**item, "href": urljoin(base, str(item.get("href", "")))}
-        if isinstance(item, dict)
-        else item
-        for item in raw
-    ]
+def _rel(record: LinkRecord | Link) -> str:
+    return record.rel if isinstance(record, Link) else record["rel"]
 
 
 def _status_record(item: dict) -> StatusRecord:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo
 from pydantic import ValidationError as PydanticValidationError
 from typing_extensions import TypedDict
 
@@ -36,6 +37,66 @@ class LinkRecord(TypedDict):
 
     href: str
     rel: str
+
+
+_ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
+
+#: The validation-context key naming the URL a record came from; relative hrefs in it are
+#: resolved against that URL (``Order.model_validate(data, context={BASE_URL: page_url})``).
+BASE_URL = "base_url"
+
+
+def absolute_links(base: str, raw: Any) -> list[Any]:
+    """Links with relative hrefs resolved against ``base``; the list itself when every href
+    is already absolute (the common case, kept cheap: it runs for every order)."""
+    if not raw:
+        return []
+    if not isinstance(raw, list):
+        raise TypeError("links is not a list")
+    for item in raw:
+        href = item.get("href") if type(item) is dict else None
+        if type(href) is not str or not href.startswith(_ABSOLUTE):
+            break
+    else:
+        return raw
+    return [
+        {**item, "href": urljoin(base, str(item.get("href", "")))}
+        if isinstance(item, dict)
+        else item
+        for item in raw
+    ]
+
+
+def check_link_records(value: Any, base_url: str | None = None) -> list[LinkRecord | Link]:
+    """``LinkRecord`` rules in one pass of plain Python, relative hrefs resolved against
+    ``base_url`` (the URL of the document that carried them) when it is given.
+
+    The list is kept as received, not copied: pydantic's own ``TypedDict`` check copied every
+    link and took half of an order's validation, which paging through 10,000 orders pays
+    40,000 times.
+    """
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise ValueError("links must be a list of link objects")
+    relative = False
+    for index, item in enumerate(value):
+        if type(item) is dict:
+            href, rel = item.get("href"), item.get("rel")
+            if type(href) is not str or type(rel) is not str:
+                what = "href" if type(href) is not str else "rel"
+                raise ValueError(f"link {index} has no {what} string")
+            relative = relative or not href.startswith(_ABSOLUTE)
+        elif not isinstance(item, Link):
+            raise ValueError(f"link {index} is not a link object")
+    return absolute_links(base_url, value) if relative and base_url else value
+
+
+def checked_link_records(value: Any, info: ValidationInfo) -> list[LinkRecord | Link]:
+    """The pydantic validator for ``check_link_records``: the base URL comes from the
+    validation context (``BASE_URL``)."""
+    base = info.context.get(BASE_URL) if isinstance(info.context, dict) else None
+    return check_link_records(value, base)
 
 
 def links_of(records: list[LinkRecord | Link]) -> list[Link]:

@@ -32,7 +32,13 @@ from stat_widgets.models.geometry import (
     to_geometry,
 )
 from stat_widgets.models.interval import TimeInterval
-from stat_widgets.models.links import Link, LinkRecord, find_link, links_of
+from stat_widgets.models.links import (
+    Link,
+    LinkRecord,
+    checked_link_records,
+    find_link,
+    links_of,
+)
 from stat_widgets.models.product import Product
 from stat_widgets.models.reference import JSONReference
 
@@ -270,9 +276,9 @@ class Order(BaseModel):
     user: str | None = None
     status: Status
     created: DateTime
-    link_records: list[Annotated[LinkRecord | Link, Field(union_mode="left_to_right")]] = Field(
-        default_factory=list, alias="links", repr=False
-    )
+    link_records: Annotated[
+        list[LinkRecord | Link], PlainValidator(checked_link_records, json_schema_input_type=list)
+    ] = Field(default_factory=list, alias="links", repr=False)
     request_record: Any = Field(default=None, alias="request", repr=False)
     product_record: str | None = Field(default=None, alias="product_id", repr=False, exclude=True)
 

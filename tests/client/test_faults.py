@@ -228,6 +228,46 @@ async def test_next_links_are_followed_exactly_as_given(make_client: Any) -> Non
     assert first.path == "/orders?limit=1"
 
 
+async def test_relative_links_resolve_against_the_page_that_carried_them(
+    make_client: Any,
+) -> None:
+    with_links = {
+        **order("a"),
+        "links": [{"rel": "self", "href": "../order/a"}, {"rel": "product", "href": "/p/x"}],
+    }
+    routes = {
+        "GET /api/orders": [
+            Reply(200, {"orders": [with_links], "links": [{"rel": "next", "href": "more"}]})
+        ],
+        "GET /api/more": [page(["b"], None)],
+    }
+    with scripted_server(routes) as (url, _):
+        orders = await collect(make_client(f"{url}/api/", dialect="stat").orders())
+    assert [o.id for o in orders] == ["a", "b"]  # "more" is /api/more, next to /api/orders
+    assert orders[0].link("self").href == f"{url}/order/a"
+    assert orders[0].link("product").href == f"{url}/p/x"
+
+
+async def test_an_order_with_a_malformed_link_is_an_invalid_response(make_client: Any) -> None:
+    bad = {**order("b"), "links": [{"rel": "self", "href": "http://h/b"}, {"href": "http://h"}]}
+    routes = {"GET /orders": [Reply(200, {"orders": [order("a"), bad], "links": []})]}
+    with scripted_server(routes) as (url, _):
+        client = make_client(url, dialect="stat")
+        with pytest.raises(InvalidResponseError) as caught:
+            await collect(client.orders())
+    assert "link 1 has no rel" in str(caught.value)
+    assert "orders" in str(caught.value)
+
+
+async def test_a_page_with_a_malformed_link_is_an_invalid_response(make_client: Any) -> None:
+    routes = {"GET /orders": [Reply(200, {"orders": [order("a")], "links": [{"rel": "next"}]})]}
+    with scripted_server(routes) as (url, _):
+        client = make_client(url, dialect="stat")
+        with pytest.raises(InvalidResponseError) as caught:
+            await collect(client.orders())
+    assert "link 0 has no href" in str(caught.value)
+
+
 async def test_token_never_leaks(make_client: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     echo = "{authorization} was rejected"

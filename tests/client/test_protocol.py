@@ -12,7 +12,6 @@ from stat_widgets.client.dialects import (
     STAPI,
     STAT,
     PageTrail,
-    absolute_links,
     dialect_of,
 )
 from stat_widgets.errors import (
@@ -116,15 +115,6 @@ def test_page_trail_ignores_query_order_but_not_body() -> None:
         trail.visit(Call("GET", "http://h/orders?page=b&limit=2"), PROTOCOL)
     with pytest.raises(InvalidResponseError, match="already seen"):
         trail.visit(Call("POST", "http://h/orders", json={"next": "b"}), PROTOCOL)
-
-
-def test_relative_links_are_resolved_and_absolute_ones_kept() -> None:
-    raw = [{"href": "http://h/api/orders/1", "rel": "self"}]
-    assert absolute_links("http://h/api/orders", raw) is raw
-    resolved = absolute_links("http://h/api/orders?page=1", [{"href": "orders/2", "rel": "x"}])
-    assert resolved == [{"href": "http://h/api/orders/2", "rel": "x"}]
-    with pytest.raises(TypeError):
-        absolute_links("http://h/", {"href": "x"})
 
 
 def test_redactor_removes_every_secret() -> None:

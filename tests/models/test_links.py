@@ -1,0 +1,74 @@
+"""Links as orders carry them: checked without copying, relative hrefs resolved against the
+page they came from when the caller says which page that was."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from stat_widgets.models import Link, Order
+from stat_widgets.models.links import BASE_URL, absolute_links
+
+ORDER = {"id": "o1", "status": "received", "created": "2025-06-01T00:00:00Z"}
+
+
+def test_absolute_links_keep_the_list_and_relative_ones_are_resolved() -> None:
+    raw = [{"href": "http://h/api/orders/1", "rel": "self"}]
+    assert absolute_links("http://h/api/orders", raw) is raw
+    resolved = absolute_links("http://h/api/orders?page=1", [{"href": "orders/2", "rel": "x"}])
+    assert resolved == [{"href": "http://h/api/orders/2", "rel": "x"}]
+    with pytest.raises(TypeError):
+        absolute_links("http://h/", {"href": "x"})
+
+
+def test_order_links_are_kept_as_received_when_absolute() -> None:
+    links = [{"href": "http://h/order/o1", "rel": "self", "title": "This order", "x-extra": 1}]
+    order = Order.model_validate({**ORDER, "links": links}, context={BASE_URL: "http://h/"})
+    assert order.link_records is links  # not copied: 40,000 links per 10,000 orders
+    assert order.link("self").title == "This order"
+    assert order.model_dump(mode="json")["links"] == links
+
+
+def test_relative_order_links_resolve_against_the_page_url_given_as_context() -> None:
+    links = [
+        {"href": "order/o1", "rel": "self"},
+        {"href": "/products/p", "rel": "product"},
+        {"href": "https://other.example/x", "rel": "alternate"},
+    ]
+    order = Order.model_validate(
+        {**ORDER, "links": links}, context={BASE_URL: "http://h/api/orders?page=2"}
+    )
+    assert [link.href for link in order.links] == [
+        "http://h/api/order/o1",
+        "http://h/products/p",
+        "https://other.example/x",
+    ]
+    assert links[0]["href"] == "order/o1"  # the caller's records are not changed
+    # without a page URL, a relative href stays as sent
+    bare = Order.model_validate({**ORDER, "links": links})
+    assert bare.links[0].href == "order/o1"
+
+
+def test_link_models_and_missing_links_are_accepted() -> None:
+    link = Link(href="http://h/order/o1", rel="self")
+    assert Order(**ORDER, links=[link]).link("self") is link
+    assert Order.model_validate({**ORDER, "links": None}).links == []
+    assert Order.model_validate(ORDER).links == []
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        ({"href": "http://h", "rel": "self"}, "links must be a list"),
+        ([{"rel": "self"}], "link 0 has no href string"),
+        ([{"href": "http://h/a", "rel": "self"}, {"href": "http://h/b"}], "link 1 has no rel"),
+        ([{"href": 5, "rel": "self"}], "link 0 has no href string"),
+        (["http://h/a"], "link 0 is not a link object"),
+    ],
+    ids=["not-a-list", "no-href", "no-rel", "href-not-text", "bare-string"],
+)
+def test_malformed_links_are_refused_naming_the_link(links: object, message: str) -> None:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Order.model_validate({**ORDER, "links": links})
+    assert message in str(caught.value)
+    assert "links" in str(caught.value)
