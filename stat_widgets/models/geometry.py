@@ -83,22 +83,26 @@ class _Positions(list):
         return out
 
 
+_LON_LAT_LIMITS = np.array([180.0, 90.0])
+
+
 def _fast_positions(coords: list | tuple) -> _Positions | None:
     """Vectorised check of a long array of positions; None sends it to the slow path, which
     finds and names the exact position at fault. Uploaded AOIs have 10⁵ vertices and more."""
+    # numpy would turn strings, booleans and None into numbers or NaN: refuse them first
     if not set(map(type, itertools.chain.from_iterable(coords))) <= _NUMBER_TYPES:
-        return None  # strings, booleans, None: the slow path names the position
-    try:
-        arr = np.asarray(coords, dtype=np.float64)
-    except (ValueError, TypeError):
         return None
-    if arr.ndim != 2 or arr.shape[1] not in (2, 3):
+    dims = set(map(len, coords))
+    dim = dims.pop() if len(dims) == 1 else 0
+    if dim not in (2, 3):
         return None
-    # two reductions decide finiteness and ranges (NaN and inf show up in the extremes)
-    (west, south, *_), (east, north, *_) = arr.min(axis=0).tolist(), arr.max(axis=0).tolist()
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+    # fromiter over the flat values: a third of the time of asarray over nested lists
+    flat = itertools.chain.from_iterable(coords)
+    arr = np.fromiter(flat, dtype=np.float64, count=len(coords) * dim).reshape(-1, dim)
+    # one comparison decides ranges and finiteness (NaN compares false, inf is out of range)
+    if not (np.abs(arr[:, :2]) <= _LON_LAT_LIMITS).all():
         return None
-    if arr.shape[1] == 3 and not np.isfinite(arr[:, 2]).all():
+    if dim == 3 and not np.isfinite(arr[:, 2]).all():
         return None
     if set(map(type, coords)) == {list}:
         return _Positions.of(coords, arr)

@@ -202,9 +202,12 @@ def test_long_rings_take_the_fast_path_and_still_name_the_bad_position() -> None
     assert validate_geometry(polygon(list(reversed(ring))))["coordinates"][0] == ring  # re-wound
     for bad, words in (
         (math.nan, "finite"),
+        (-math.inf, "finite"),
         (True, "numbers"),
+        (None, "numbers"),
         ("10", "numbers"),
         (95.0, "latitude 95"),
+        (-90.5, "latitude -90.5"),
     ):
         broken = [list(p) for p in ring]
         broken[57][1] = bad
@@ -213,6 +216,13 @@ def test_long_rings_take_the_fast_path_and_still_name_the_bad_position() -> None
         assert words in message
     tuples = [tuple(p) for p in ring]
     assert validate_geometry(polygon(tuples))["coordinates"][0] == ring
+    with_altitude = [[*p, 120.0] for p in ring]
+    assert validate_geometry(polygon(with_altitude))["coordinates"][0] == with_altitude
+    with_altitude[57][2] = math.nan
+    assert reason(polygon(with_altitude))[0] == "geometry.coordinates[0][57]"
+    mixed = [list(p) for p in ring]
+    mixed[57] = [mixed[57][0]]  # one position with a single number among pairs
+    assert reason(polygon(mixed))[0] == "geometry.coordinates[0][57]"
 
 
 def test_simplify_to_limit_meets_the_limit_and_bounds_the_error() -> None:
