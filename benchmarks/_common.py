@@ -218,8 +218,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ServerURL(str):
+    """A served URL that also knows its server's process, so a figure can read its CPU time."""
+
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time of the server process so far (Linux ``/proc``), else None."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def subprocess_server(command: list[str], port: int, *, timeout: float = 60.0) -> Iterator[str]:
+def subprocess_server(
+    command: list[str], port: int, *, timeout: float = 60.0
+) -> Iterator[ServerURL]:
     """Run ``command`` (which must serve HTTP on 127.0.0.1:``port``) and yield its URL once
     ``GET /`` answers; the process is terminated (then killed) on exit, whatever happens."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -242,7 +258,9 @@ def subprocess_server(command: list[str], port: int, *, timeout: float = 60.0) -
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{command[:3]} did not answer on {url}")
             time.sleep(0.1)
-        yield url
+        served = ServerURL(url)
+        served.pid = process.pid
+        yield served
     finally:
         process.terminate()
         try:

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 NUMBER = r"-?[\d,]+(?:\.\d+)?|inf"
 LINE = re.compile(
@@ -65,3 +67,33 @@ def test_paging_script_still_runs_on_its_own() -> None:
     assert result.returncode in (0, 1), result.stderr[-3000:]
     rows = _rows(result.stdout)
     assert "paging_200_orders" in rows and "paging_peak_kib_200_vs_100" in rows, result.stdout
+
+
+def test_the_load_client_counts_every_failure_as_an_error() -> None:
+    """The server figure's own HTTP client: a refused answer and a refused connection are
+    errors, never created orders (else a broken server would look fast)."""
+    import asyncio
+    import dataclasses
+
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import server_load
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    from stat_widgets.server import run_in_thread
+
+    unknown = dataclasses.replace(
+        server_load.OURS, body=lambda i: {**server_load.OURS.body(i), "product_id": "nope"}
+    )
+    server = run_in_thread()
+    try:
+        good = asyncio.run(server_load.load(server.url, server_load.OURS, 12, 3))
+        bad = asyncio.run(server_load.load(server.url, unknown, 5, 2))
+    finally:
+        server.stop()
+    assert (good.created, good.errors, good.lost, good.listed) == (12, 0, 0, 12)
+    assert (bad.created, bad.errors) == (0, 5)
+    assert bad.first_error.startswith("404")
+    refused = server_load.Connection(server.url)
+    with pytest.raises(OSError):
+        asyncio.run(refused.post("/order", b"{}"))
