@@ -40,8 +40,8 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
         paging.figure,
         {
             # best of 9: the server's share of the time varies most between rounds
-            "full": {"orders": 10_000, "limit": 100, "repeat": 9, "memory_sample": 1000},
-            "quick": {"orders": 2000, "limit": 100, "repeat": 2, "memory_sample": 1000},
+            "full": {"orders": 10_000, "limit": 100, "repeat": 11, "memory_sample": 1000},
+            "quick": {"orders": 2000, "limit": 100, "repeat": 3, "memory_sample": 1000},
             "tiny": {"orders": 200, "limit": 50, "repeat": 1, "memory_sample": 100},
         },
     ),
