@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "bbox_geometry": "stat_widgets.models",
     "geodesic_area_km2": "stat_widgets.models",
     "vertex_count": "stat_widgets.models",
+    "wrap_antimeridian": "stat_widgets.models",
     "validate_filter": "stat_widgets.models",
     "filter_to_text": "stat_widgets.models",
     # client
@@ -71,6 +72,7 @@ __all__ = [
     "validate_filter",
     "validate_geometry",
     "vertex_count",
+    "wrap_antimeridian",
 ]
 
 
@@ -108,6 +110,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
         validate_filter,
         validate_geometry,
         vertex_count,
+        wrap_antimeridian,
     )
     from stat_widgets.widgets import (
         AOIMap,

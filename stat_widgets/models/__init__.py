@@ -1,5 +1,6 @@
 """The STAT Order API as pydantic models: the single source of truth for what is valid."""
 
+from stat_widgets.models.antimeridian import Wrapped, wrap_antimeridian
 from stat_widgets.models.filter import (
     filter_properties,
     filter_to_text,
@@ -46,6 +47,7 @@ __all__ = [
     "Simplified",
     "StatusRecord",
     "TimeInterval",
+    "Wrapped",
     "as_shape",
     "bbox_geometry",
     "filter_properties",
@@ -67,4 +69,5 @@ __all__ = [
     "validate_order_parameters",
     "validation_error_from_pydantic",
     "vertex_count",
+    "wrap_antimeridian",
 ]

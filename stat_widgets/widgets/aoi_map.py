@@ -25,6 +25,7 @@ from stat_widgets.models import (
     simplify_to_limit,
     to_geometry,
     vertex_count,
+    wrap_antimeridian,
 )
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
@@ -74,6 +75,9 @@ class AOIMap(widgets.VBox):
     accept_points = traitlets.Bool(False)
     #: How an uploaded or pasted AOI was simplified to fit ``max_vertices`` ("" if it was not).
     simplified = traitlets.Unicode("")
+    #: How a drawn AOI was brought into −180…180° ("" if it did not need to be): moved from a
+    #: repeated world copy, or cut in two where it crosses the antimeridian.
+    wrapped = traitlets.Unicode("")
 
     def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
         self._writing_map = False
@@ -168,7 +172,7 @@ class AOIMap(widgets.VBox):
         features = [f for f in (geo_json if isinstance(geo_json, list) else [geo_json]) if f]
         if action == "create" and features:
             self._latest_drawn = features[-1].get("geometry")
-            self._accept(features[-1], show_on_map=False)
+            self._accept_drawn(features[-1])
         elif action == "remove":
             removed = [f.get("geometry") for f in features]
             if self._latest_drawn in removed:
@@ -191,11 +195,11 @@ class AOIMap(widgets.VBox):
             if newest:
                 # A newly drawn shape replaces the previous AOI: one order, one area.
                 self._write_map(newest[-1]["geometry"], recenter=False)
-                self._accept(newest[-1], show_on_map=False)
+                self._accept_drawn(newest[-1])
                 return
-            self._accept({"type": "FeatureCollection", "features": features}, show_on_map=False)
+            self._accept_drawn({"type": "FeatureCollection", "features": features})
             return
-        self._accept(features[0], show_on_map=False)
+        self._accept_drawn(features[0])
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         entries = list(change["new"] or [])
@@ -220,7 +224,25 @@ class AOIMap(widgets.VBox):
 
     # -- state ---------------------------------------------------------------------------------
 
-    def _accept(self, obj: Any, *, show_on_map: bool) -> dict[str, Any] | None:
+    def _accept_drawn(self, obj: dict[str, Any]) -> None:
+        """Shapes from the map, in Leaflet's longitudes, which run on past ±180° across the
+        repeated world copies: brought into range (and cut at the antimeridian) first. The
+        drawing on the map stays as the user drew it."""
+        collection = obj.get("type") == "FeatureCollection"
+        features = (obj.get("features") or []) if collection else [obj]
+        notes: list[str] = []
+        in_range = []
+        for feature in features:
+            geometry = feature.get("geometry") if isinstance(feature, dict) else None
+            result = wrap_antimeridian(geometry)
+            if result.note:
+                notes.append(result.note)
+                feature = {**feature, "geometry": result.geometry}
+            in_range.append(feature)
+        obj = {**obj, "features": in_range} if collection else in_range[0]
+        self._accept(obj, show_on_map=False, wrapped=" ".join(dict.fromkeys(notes)))
+
+    def _accept(self, obj: Any, *, show_on_map: bool, wrapped: str = "") -> dict[str, Any] | None:
         try:
             geometry = to_geometry(obj)
         except ValidationError as exc:
@@ -234,7 +256,7 @@ class AOIMap(widgets.VBox):
             geometry, note = self._fit_vertex_limit(geometry)
             self._latest_drawn = None
             self._write_map(geometry)
-        self._set(geometry, self._limit_error(geometry), simplified=note)
+        self._set(geometry, self._limit_error(geometry), simplified=note, wrapped=wrapped)
         return geometry
 
     def _fit_vertex_limit(self, geometry: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -264,7 +286,14 @@ class AOIMap(widgets.VBox):
         )
         return " ".join(p.message[:1].upper() + p.message[1:] + "." for p in problems)
 
-    def _set(self, geometry: dict[str, Any] | None, error: str, *, simplified: str = "") -> None:
+    def _set(
+        self,
+        geometry: dict[str, Any] | None,
+        error: str,
+        *,
+        simplified: str = "",
+        wrapped: str = "",
+    ) -> None:
         self._setting = True
         try:
             with self.hold_trait_notifications():
@@ -273,6 +302,7 @@ class AOIMap(widgets.VBox):
                 self.vertices = None if geometry is None else vertex_count(geometry)
                 self.error = error
                 self.simplified = simplified
+                self.wrapped = wrapped
         finally:
             self._setting = False
         self._render()
@@ -305,8 +335,9 @@ class AOIMap(widgets.VBox):
             return
         kind = self.geometry.get("type", "")
         summary = f"{kind} · {self.vertices:,} vertices · {self.area_km2:,.2f} km²"
-        if self.simplified:
-            summary += f" · {self.simplified}"
+        for note in (self.simplified, self.wrapped):
+            if note:
+                summary += f" · {note}"
         self.summary.value = _html.text(summary)
 
     @traitlets.observe("max_area_km2", "max_vertices", "accept_points")
@@ -314,7 +345,12 @@ class AOIMap(widgets.VBox):
         if change["name"] == "accept_points":
             self._sync_point_tool()
         if self.geometry is not None:
-            self._set(self.geometry, self._limit_error(self.geometry), simplified=self.simplified)
+            self._set(
+                self.geometry,
+                self._limit_error(self.geometry),
+                simplified=self.simplified,
+                wrapped=self.wrapped,
+            )
 
     def _new_draw_control(self) -> ipyleaflet.GeomanDrawControl:
         return ipyleaflet.GeomanDrawControl(

@@ -174,6 +174,36 @@ def test_paste_out_of_range_coordinates(aoi: AOIMap) -> None:
     assert aoi.error == "coordinates[0][1]: longitude 200 is outside [-180, 180]"
 
 
+def test_a_shape_drawn_across_the_antimeridian_is_cut_there(aoi: AOIMap) -> None:
+    """Leaflet counts longitudes on past 180° when the map is panned over the Pacific."""
+    aoi.max_area_km2 = 100_000
+    fiji = [[178.0, -18.0], [181.5, -18.0], [181.5, -16.0], [178.0, -16.0], [178.0, -18.0]]
+    browser_creates(aoi, drawn(polygon(fiji)))
+    assert aoi.error == ""
+    assert aoi.geometry["type"] == "MultiPolygon"
+    parts = sorted(shapely.geometry.shape(aoi.geometry).geoms, key=lambda p: p.bounds)
+    assert [p.bounds for p in parts] == [
+        (-180.0, -18.0, -178.5, -16.0),
+        (178.0, -18.0, 180.0, -16.0),
+    ]
+    assert aoi.vertices == 8
+    assert "cut at 180°" in aoi.wrapped and "cut at 180°" in aoi.summary.value
+    assert aoi.draw_control.data[-1]["geometry"] == polygon(fiji)  # the drawing is left alone
+    aoi.max_area_km2 = 100  # limits still apply to the whole area
+    assert "above the limit of 100 km²" in aoi.error
+
+
+def test_a_shape_drawn_on_a_world_copy_is_moved_back(aoi: AOIMap) -> None:
+    copy = [[x + 360, y] for x, y in SQUARE]
+    browser_creates(aoi, drawn(polygon(copy)))
+    assert aoi.error == ""
+    assert shapely.geometry.shape(aoi.geometry).equals(shapely.geometry.shape(polygon(SQUARE)))
+    assert aoi.area_km2 == pytest.approx(79.66, abs=0.1)
+    assert "world copy" in aoi.summary.value
+    browser_creates(aoi, drawn(polygon(SQUARE)))  # the next drawing says nothing of it
+    assert aoi.wrapped == "" and "world copy" not in aoi.summary.value
+
+
 def test_bbox(aoi: AOIMap) -> None:
     for name, value in zip(("west", "south", "east", "north"), (10, 50, 10.1, 50.1), strict=True):
         aoi.bbox_inputs[name].value = value

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import shapely.geometry
 from ipywidgets.widgets import widget as widget_registry
 
 from stat_widgets.client import RetryPolicy, StatClient
@@ -98,6 +99,26 @@ def test_complete_submission_is_listed_by_the_server(form: OrderForm, stat_url: 
     assert order.id in listed
     assert listed[order.id].request is not None
     assert listed[order.id].request.model_dump(mode="json") == form.request.model_dump(mode="json")
+
+
+def test_an_aoi_drawn_across_the_antimeridian_is_ordered_in_two_parts(
+    form: OrderForm, stat_url: str
+) -> None:
+    fiji = [[179.8, -17.0], [180.2, -17.0], [180.2, -16.8], [179.8, -16.8], [179.8, -17.0]]
+    fill(form, ring=fiji)
+    form.review.submit_button.click()
+
+    order = form.last_order
+    assert order is not None, form.review.status.value
+    with StatClient(stat_url) as client:
+        stored = client.order(order.id).request
+    assert stored is not None and stored.geometry["type"] == "MultiPolygon"
+    bounds = sorted(shapely.geometry.shape(part).bounds for part in _parts(stored.geometry))
+    assert bounds == [(-180.0, -17.0, -179.8, -16.8), (179.8, -17.0, 180.0, -16.8)]
+
+
+def _parts(multi: dict) -> list[dict]:
+    return [{"type": "Polygon", "coordinates": rings} for rings in multi["coordinates"]]
 
 
 def test_double_click_creates_exactly_one_order(
