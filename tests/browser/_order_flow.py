@@ -16,6 +16,9 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+from ._pages import cell_errors, open_notebook, run_all_cells
+from ._servers import ServerProcess
+
 #: The AOI map opens on the whole world (zoom 2); a user zooms in before drawing so that the
 #: polygon stays under the product's maximum area.
 ZOOM_CLICKS = 9
@@ -24,11 +27,24 @@ ZOOM_CLICKS = 9
 VERTICES = ((-120, -60), (100, -90), (140, 60), (-60, 100))
 
 
+#: The demo product every ordering test picks, as the product dropdown lists it.
+OPTICAL_VHR = "Optical very high resolution (30 cm) (optical-vhr)"
+
+
 @dataclass(frozen=True)
 class DrawnPolygon:
     """Where the user clicked, to compare with the geometry that reached the server."""
 
     clicks: tuple[tuple[float, float], ...]
+
+
+def run_order_app(page: Page, lab: ServerProcess, notebook: str) -> Locator:
+    """Open ``notebook`` in JupyterLab, Run All Cells, check that none failed, and return the
+    ``OrderApp`` it shows."""
+    open_notebook(page, lab.url, lab.token, notebook)
+    run_all_cells(page)
+    assert cell_errors(page) == []
+    return page.locator(".stat-order-app")
 
 
 def order_form(app: Locator) -> Locator:

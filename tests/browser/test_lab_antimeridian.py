@@ -9,12 +9,10 @@ import shapely.geometry
 from playwright.sync_api import Page, expect
 
 from . import _order_flow as flow
-from ._pages import Screenshots, cell_errors, open_notebook, run_all_cells
+from ._pages import Screenshots
 from .conftest import PageWatch, ServerFactory, StatServerFactory, order_app_notebook
 
 pytestmark = pytest.mark.browser
-
-PRODUCT_LABEL = "Optical very high resolution (30 cm) (optical-vhr)"
 
 
 def over_fiji_notebook() -> dict:
@@ -36,10 +34,7 @@ def test_a_polygon_drawn_across_the_antimeridian_is_ordered_cut_at_180(
 ) -> None:
     stat = make_stat_server()
     lab = make_lab(stat.url, {"fiji.ipynb": over_fiji_notebook()})
-    open_notebook(page, lab.url, lab.token, "fiji.ipynb")
-    run_all_cells(page)
-    assert cell_errors(page) == []
-    app = page.locator(".stat-order-app")
+    app = flow.run_order_app(page, lab, "fiji.ipynb")
     map_ = flow.aoi_map(app)
     expect(map_).to_be_visible()
 
@@ -47,7 +42,7 @@ def test_a_polygon_drawn_across_the_antimeridian_is_ordered_cut_at_180(
     flow.draw_polygon(page, map_)
     expect(flow.order_form(app)).to_contain_text("cut at 180°", timeout=15_000)
     shots.take(page, "drawn-across-180", element=map_)
-    flow.choose_product(app, PRODUCT_LABEL)
+    flow.choose_product(app, flow.OPTICAL_VHR)
     flow.click_preset(app, "Next 7 days")
     body = flow.request_preview(page, app, lambda b: b.get("product_id") == "optical-vhr")
 

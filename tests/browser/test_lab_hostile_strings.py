@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from stat_widgets.models import OrderRequest
 
 from . import _order_flow as flow
-from ._pages import Screenshots, cell_errors, open_notebook, run_all_cells
+from ._pages import Screenshots
 from .conftest import PageWatch, ServerFactory, StatServerFactory, order_app_notebook
 
 if TYPE_CHECKING:
@@ -64,10 +64,7 @@ def test_hostile_title_and_order_id_show_as_text(
 ) -> None:
     stat, product = hostile_server(make_stat_server)
     lab = make_lab(stat.url, {"order-app.ipynb": order_app_notebook()})
-    open_notebook(page, lab.url, lab.token, "order-app.ipynb")
-    run_all_cells(page)
-    assert cell_errors(page) == []
-    app = page.locator(".stat-order-app")
+    app = flow.run_order_app(page, lab, "order-app.ipynb")
 
     flow.choose_product(app, f"{HOSTILE_TITLE} ({product['id']})")
     form = flow.order_form(app)

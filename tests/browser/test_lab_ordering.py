@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import _order_flow as flow
-from ._pages import Screenshots, cell_errors, open_notebook, run_all_cells
+from ._pages import Screenshots
 from .conftest import PageWatch, ServerFactory, StatServerFactory, order_app_notebook
 
 pytestmark = pytest.mark.browser
 
-PRODUCT_LABEL = "Optical very high resolution (30 cm) (optical-vhr)"
 CLOUD_COVER_FILTER = {"op": "<=", "args": [{"property": "eo:cloud_cover"}, 15]}
 
 
@@ -29,11 +28,7 @@ def test_draw_pick_submit_and_see_the_order(
     stat = make_stat_server()
     lab = make_lab(stat.url, {"order-app.ipynb": order_app_notebook()})
 
-    open_notebook(page, lab.url, lab.token, "order-app.ipynb")
-    shots.take(page, "notebook-open")
-    run_all_cells(page)
-    assert cell_errors(page) == []
-    app = page.locator(".stat-order-app")
+    app = flow.run_order_app(page, lab, "order-app.ipynb")
     map_ = flow.aoi_map(app)
     expect(map_).to_be_visible()
     shots.take(page, "app-rendered")
@@ -41,7 +36,7 @@ def test_draw_pick_submit_and_see_the_order(
     flow.zoom_in(page, map_)
     drawn = flow.draw_polygon(page, map_)
     shots.take(page, "polygon-drawn", element=map_)
-    flow.choose_product(app, PRODUCT_LABEL)
+    flow.choose_product(app, flow.OPTICAL_VHR)
     flow.click_preset(app, "Next 7 days")
     flow.add_cloud_cover_filter(app, 15)
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from . import _order_flow as flow
 from ._pages import Screenshots
 from .conftest import PageWatch, ServerFactory, StatServerFactory, order_app_notebook
-from .test_lab_ordering import CLOUD_COVER_FILTER, PRODUCT_LABEL
+from .test_lab_ordering import CLOUD_COVER_FILTER
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_order_in_voila(
 
     flow.zoom_in(page, map_)
     drawn = flow.draw_polygon(page, map_)
-    flow.choose_product(app, PRODUCT_LABEL)
+    flow.choose_product(app, flow.OPTICAL_VHR)
     flow.click_preset(app, "Next 24 h")
     flow.add_cloud_cover_filter(app, 15)
     body = flow.request_preview(page, app, lambda b: b.get("filter") == CLOUD_COVER_FILTER)
