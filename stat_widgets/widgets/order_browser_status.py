@@ -56,7 +56,22 @@ _BY_STATUS = {status: stage for stage in STAGES for status in stage.statuses}
 _BADGE = (
     "display: inline-block; padding: 0 6px; border-radius: 8px; line-height: 1.5;"
     " font-size: var(--jp-ui-font-size0, 11px);"
-    " color: var(--jp-ui-inverse-font-color0, #fff); background: {css};"
+    " color: var(--jp-ui-inverse-font-color0, #fff);"
+)
+
+
+def _stage_class(stage: Stage) -> str:
+    return "stat-stage-" + stage.name.replace(" ", "-")
+
+
+#: The badges' look, sent once with the legend (which every order browser shows) instead of
+#: inline in each badge: a page of 100 rows repeated it 100 times.
+STATUS_CSS = (
+    "<style>.stat-status-badge {"
+    + _BADGE
+    + "}"
+    + "".join(f" .{_stage_class(stage)} {{background: {stage.css};}}" for stage in STAGES)
+    + "</style>"
 )
 
 
@@ -80,23 +95,31 @@ def status_badge(status: OrderStatus | str | None) -> str:
     label = "" if status is None else str(status)
     if stage is None:
         return _html.text(label)
-    style = _BADGE.format(css=stage.css)
-    attrs = f'class="stat-status-badge" style="{_html.escape(style)}"'
-    return f"<span {attrs}>{_html.escape(label)}</span>"
+    badge_class = f"stat-status-badge {_stage_class(stage)}"
+    return f'<span class="{badge_class}">{_html.escape(label)}</span>'
 
 
 def legend_html() -> str:
-    """One line per stage: its colour and the statuses it groups."""
+    """One line per stage: its colour and the statuses it groups; it also carries the
+    badges' stylesheet (``STATUS_CSS``)."""
     items = []
     for stage in STAGES:
-        swatch = _BADGE.format(css=stage.css)
+        swatch = f'<span class="stat-status-badge {_stage_class(stage)}">'
         names = ", ".join(str(s) for s in stage.statuses)
         items.append(
-            f'<span style="margin-right: 12px;"><span style="{_html.escape(swatch)}">'
-            f"{_html.escape(stage.name)}</span> {_html.muted(names)}</span>"
+            f'<span style="margin-right: 12px;">{swatch}{_html.escape(stage.name)}</span> '
+            f"{_html.muted(names)}</span>"
         )
     items.append(_html.muted("other statuses are shown as plain text"))
-    return '<div class="stat-status-legend">' + "".join(items) + "</div>"
+    return STATUS_CSS + '<div class="stat-status-legend">' + "".join(items) + "</div>"
 
 
-__all__ = ["STAGES", "Stage", "legend_html", "stage_of", "status_badge", "status_colour"]
+__all__ = [
+    "STAGES",
+    "STATUS_CSS",
+    "Stage",
+    "legend_html",
+    "stage_of",
+    "status_badge",
+    "status_colour",
+]

@@ -4,6 +4,7 @@ refresh, auto-refresh and export."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 import traitlets
 
 from stat_widgets.client import StatClient
-from stat_widgets.models import OrderStatus
+from stat_widgets.models import OrderStatus, parse_status
 from stat_widgets.widgets import OrderBrowser
 from stat_widgets.widgets.footprint_map import bounds_of
 from stat_widgets.widgets.order_browser_status import STAGES, status_colour
@@ -65,8 +66,10 @@ def browser(server_250: Any, make_browser: Callable[..., OrderBrowser]) -> Order
 
 
 def status_cell(browser: OrderBrowser, order_id: str) -> str:
-    index = browser.table.row_ids.index(order_id)
-    return browser.table._shown[index].cells[1].value
+    """The status cell of the row: the third cell of its grid (product, status, ...)."""
+    cells = re.findall(r"<span>(.*?)</span>(?=<span>|</div>)", browser.table.row_html(order_id))
+    assert len(cells) == 4, browser.table.row_html(order_id)
+    return cells[1]
 
 
 # -- paging ----------------------------------------------------------------------------------------
@@ -180,13 +183,19 @@ def test_clicking_a_footprint_selects_its_row(browser: OrderBrowser) -> None:
 def test_status_badges_and_legend(browser: OrderBrowser) -> None:
     for order in browser.orders:
         cell = status_cell(browser, order.id)
-        assert "stat-status-badge" in cell and "var(--jp-" in cell
+        stage = next(st for st in STAGES if parse_status(order.status) in st.statuses)
+        assert f'class="stat-status-badge stat-stage-{stage.name.replace(" ", "-")}"' in cell
         assert str(order.status) in cell
     legend = browser.legend.value
     for stage in STAGES:
         assert stage.name in legend
+        # the badges' colours travel once, with the legend, as theme variables
+        css_class = "stat-stage-" + stage.name.replace(" ", "-")
+        assert f".{css_class} {{background: {stage.css};}}" in legend
+        assert stage.css.startswith("var(--jp-")
         for status in stage.statuses:
             assert status.value in legend
+    assert legend.startswith("<style>.stat-status-badge {")
 
 
 # -- filters ---------------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def test_hostile_id_and_status_are_rendered_as_text(
     assert "&lt;script&gt;alert(&quot;status&quot;)&lt;/script&gt;" in shown
     assert "&lt;iframe src=//evil&gt;" in shown  # an extra field the models do not know
     # An unknown status is plain text, not a coloured badge.
-    row_status = browser.table._shown[0].cells[1].value
+    row_status = browser.table.row_html(browser.table.row_ids[0])
     assert "stat-status-badge" not in row_status
     # Only the http(s) link is clickable, with its query escaped.
     assert shown.count("<a ") == 1
