@@ -84,7 +84,6 @@ class FootprintMap(widgets.VBox):
         )
         self.layer = ipyleaflet.GeoJSON(
             data={"type": "FeatureCollection", "features": []},
-            style_callback=self._style,
             point_style={"radius": 6},
             hover_style={"weight": 3, "fillOpacity": 0.5},
             name="Order footprints",
@@ -124,16 +123,14 @@ class FootprintMap(widgets.VBox):
         self._fit()
 
     def _redraw(self) -> None:
-        features = [
-            {
-                **feature,
-                "properties": {
-                    **feature["properties"],
-                    "selected": feature["id"] == self.selected_id,
-                },
-            }
-            for feature in self._features
-        ]
+        # Each feature carries its style, as ipyleaflet's front end reads it. Not through the
+        # layer's ``style_callback``: ipyleaflet applies that by assigning ``data`` a second,
+        # deep-copied time, so every page of footprints went to the browser twice.
+        features = []
+        for feature in self._features:
+            properties = {**feature["properties"], "selected": feature["id"] == self.selected_id}
+            properties["style"] = self._style({"properties": properties})
+            features.append({**feature, "properties": properties})
         self.layer.data = {"type": "FeatureCollection", "features": features}
 
     def _fit(self) -> None:
