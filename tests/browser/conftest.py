@@ -8,6 +8,7 @@ here, and Debian's ``chromium`` package is what CI installs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -164,46 +165,52 @@ def _kernel_env(stat_url: str | None) -> dict[str, str]:
     return {"STAT_API_URL": stat_url} if stat_url else {}
 
 
-@pytest.fixture
-def make_lab(tmp_path: Path, shots: Screenshots) -> Iterator[ServerFactory]:
-    """``make_lab(stat_url, {"name.ipynb": notebook})`` → a running JupyterLab whose kernels
-    talk to ``stat_url`` (``None``: as on Binder, each notebook starts its own server);
-    stopped (with its kernels) after the test."""
+@contextlib.contextmanager
+def _stopped_after(
+    launch: Callable[[str | None, dict[str, dict[str, Any]]], ServerProcess],
+) -> Iterator[ServerFactory]:
+    """A factory around ``launch`` that stops (with their kernels) the servers it started."""
     started: list[ServerProcess] = []
 
     def make(stat_url: str | None, notebooks: dict[str, dict[str, Any]]) -> ServerProcess:
+        server = launch(stat_url, notebooks)
+        started.append(server)
+        return server
+
+    try:
+        yield make
+    finally:
+        for server in started:
+            server.stop()
+
+
+@pytest.fixture
+def make_lab(tmp_path: Path, shots: Screenshots) -> Iterator[ServerFactory]:
+    """``make_lab(stat_url, {"name.ipynb": notebook})`` → a running JupyterLab whose kernels
+    talk to ``stat_url`` (``None``: as on Binder, each notebook starts its own server)."""
+
+    def launch(stat_url: str | None, notebooks: dict[str, dict[str, Any]]) -> ServerProcess:
         root = tmp_path / "lab-root"
         root.mkdir()
         for name, notebook in notebooks.items():
             (root / name).write_text(json.dumps(notebook))
         log = shots.directory / "jupyterlab.log"
-        server = start_lab(root, tmp_path / "home", log, _kernel_env(stat_url))
-        started.append(server)
-        return server
+        return start_lab(root, tmp_path / "home", log, _kernel_env(stat_url))
 
-    try:
+    with _stopped_after(launch) as make:
         yield make
-    finally:
-        for server in started:
-            server.stop()
 
 
 @pytest.fixture
 def make_voila(tmp_path: Path, shots: Screenshots) -> Iterator[ServerFactory]:
     """``make_voila(stat_url, {"name.ipynb": notebook})`` → Voila serving that one notebook."""
-    started: list[ServerProcess] = []
 
-    def make(stat_url: str | None, notebooks: dict[str, dict[str, Any]]) -> ServerProcess:
+    def launch(stat_url: str | None, notebooks: dict[str, dict[str, Any]]) -> ServerProcess:
         ((name, notebook),) = notebooks.items()
         path = tmp_path / name
         path.write_text(json.dumps(notebook))
         log = shots.directory / "voila.log"
-        server = start_voila(path, tmp_path / "home", log, _kernel_env(stat_url))
-        started.append(server)
-        return server
+        return start_voila(path, tmp_path / "home", log, _kernel_env(stat_url))
 
-    try:
+    with _stopped_after(launch) as make:
         yield make
-    finally:
-        for server in started:
-            server.stop()
