@@ -48,8 +48,8 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
     "validation": (
         validation.figure,
         {
-            "full": {"count": 10_000, "vertices": 100, "repeat": 3, "filtered": 100},
-            "quick": {"count": 1000, "vertices": 100, "repeat": 2, "filtered": 10},
+            "full": {"count": 10_000, "vertices": 100, "repeat": 5, "filtered": 100},
+            "quick": {"count": 1000, "vertices": 100, "repeat": 3, "filtered": 10},
             "tiny": {"count": 50, "vertices": 100, "repeat": 1, "filtered": 2},
         },
     ),
