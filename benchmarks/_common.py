@@ -1,10 +1,10 @@
-"""What every figure shares: the row it reports, alternating best-of-N timing, a comm that counts
+"""What every figure shares: the row it reports, alternating timing rounds, a comm that counts
 the bytes widgets send to the front end, and loopback servers in subprocesses.
 
 These machines are shared and noisy, so a figure never reports an absolute time alone: it times
 our code and its baseline alternately in the same run and reports the ratio, which is what the
-targets are about: the best of each (``best_times``), or the median of ratios taken round by
-round (``paired_times``) where one lucky baseline run would otherwise decide the figure.
+targets are about: the best of each (``best_of``), or the median of ratios taken round by
+round (``Paired.ratio``) where one lucky baseline run would otherwise decide the figure.
 """
 
 from __future__ import annotations
@@ -78,26 +78,6 @@ def _num(x: float) -> str:
     return f"{x:.5f}"
 
 
-def best_times(
-    repeat: int, runs: Sequence[Callable[[], Any]], *, setup: Callable[[], Any] | None = None
-) -> tuple[list[float], list[float]]:
-    """Time each callable ``repeat`` times, alternating them round by round (so a slow spell on
-    the machine hits both), and return the best wall-clock time of each and, separately, the
-    best CPU time of this process (less disturbed by other processes on a shared machine)."""
-    wall = [float("inf")] * len(runs)
-    cpu = [float("inf")] * len(runs)
-    for _ in range(repeat):
-        for i, run in enumerate(runs):
-            if setup is not None:
-                setup()
-            gc.collect()
-            started, started_cpu = time.perf_counter(), time.process_time()
-            run()
-            wall[i] = min(wall[i], time.perf_counter() - started)
-            cpu[i] = min(cpu[i], time.process_time() - started_cpu)
-    return wall, cpu
-
-
 @dataclass
 class Paired:
     """Per-round times of several callables run back to back, each round in a rotated order.
@@ -129,14 +109,19 @@ class Paired:
         return f"{min(ratios):.2f}-{max(ratios):.2f}"
 
 
-def paired_times(repeat: int, runs: Sequence[Callable[[], Any]]) -> Paired:
-    """Run every callable once per round, ``repeat`` rounds, rotating which goes first, and
-    keep every time (wall clock, and this process's CPU)."""
+def paired_times(
+    repeat: int, runs: Sequence[Callable[[], Any]], *, setup: Callable[[], Any] | None = None
+) -> Paired:
+    """Run every callable once per round, ``repeat`` rounds, rotating which goes first (so a
+    slow spell on the machine does not always hit the same one), and keep every time (wall
+    clock, and this process's CPU). ``setup`` runs before each, untimed."""
     wall: list[list[float]] = [[] for _ in runs]
     cpu: list[list[float]] = [[] for _ in runs]
     for round_no in range(repeat):
         for k in range(len(runs)):
             i = (round_no + k) % len(runs)
+            if setup is not None:
+                setup()
             gc.collect()
             started, started_cpu = time.perf_counter(), time.process_time()
             runs[i]()
@@ -148,8 +133,16 @@ def paired_times(repeat: int, runs: Sequence[Callable[[], Any]]) -> Paired:
 def best_of(
     repeat: int, runs: Sequence[Callable[[], Any]], *, setup: Callable[[], Any] | None = None
 ) -> list[float]:
-    """The best wall-clock time of each callable (see ``best_times``)."""
-    return best_times(repeat, runs, setup=setup)[0]
+    """The best wall-clock time of each callable over ``repeat`` rounds (see
+    ``paired_times``)."""
+    return [min(times) for times in paired_times(repeat, runs, setup=setup).wall]
+
+
+def print_rows(rows: Sequence[Row]) -> None:
+    """A figure's lines under the column header, as each script prints them on its own."""
+    print(HEADER)
+    for row in rows:
+        print(row.line())
 
 
 # -- bytes to the front end ------------------------------------------------------------------------

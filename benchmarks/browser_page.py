@@ -15,7 +15,7 @@ import argparse
 from typing import Any
 
 import ipyleaflet
-from _common import HEADER, Row, best_of, recording_comms
+from _common import Row, best_of, print_rows, recording_comms
 from paging import fill
 
 from stat_widgets.client import StatClient
@@ -109,9 +109,7 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(HEADER)
-    for row in figure(args.orders, args.repeat):
-        print(row.line())
+    print_rows(figure(args.orders, args.repeat))
     return 0
 
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
-from _common import HEADER, PYTHON, Row, free_port, paired_times, subprocess_server
+from _common import PYTHON, Row, free_port, paired_times, print_rows, subprocess_server
 
 from stat_widgets.client import AsyncStatClient, StatClient
 from stat_widgets.models import Order, bbox_geometry
@@ -250,9 +250,7 @@ def main() -> int:
     if args.orders < args.memory_sample * 2:
         parser.error(f"--orders must be at least {args.memory_sample * 2}")
     rows = figure(args.orders, args.limit, args.repeat, args.memory_sample)
-    print(HEADER)
-    for row in rows:
-        print(row.line())
+    print_rows(rows)
     ok = all(row.passed is not False for row in rows)
     print(f"# {'PASS' if ok else 'FAIL'}: client/httpx time ratio and memory growth")
     return 0 if ok else 1

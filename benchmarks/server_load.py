@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from _common import HEADER, PYTHON, Row, ServerURL, free_port, subprocess_server
+from _common import PYTHON, Row, ServerURL, free_port, print_rows, subprocess_server
 
 TARGET = 1.0
 REQUEST_TIMEOUT = 30.0
@@ -283,9 +283,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    print(HEADER)
-    for row in figure(args.orders, args.clients, args.repeat):
-        print(row.line())
+    print_rows(figure(args.orders, args.clients, args.repeat))
     return 0
 
 

@@ -14,7 +14,7 @@ import argparse
 import subprocess
 import time
 
-from _common import HEADER, PYTHON, REPO, Row
+from _common import PYTHON, REPO, Row, print_rows
 
 TARGET = 1.2
 OURS = "import stat_widgets"
@@ -74,9 +74,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    print(HEADER)
-    for row in figure(args.repeat):
-        print(row.line())
+    print_rows(figure(args.repeat))
     return 0
 
 

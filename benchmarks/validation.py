@@ -20,7 +20,7 @@ import argparse
 import math
 from typing import Any
 
-from _common import HEADER, Row, paired_times
+from _common import Row, paired_times, print_rows
 from stapi_pydantic import OrderParameters, OrderPayload
 
 from stat_widgets.models import OrderRequest, Product
@@ -142,9 +142,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="rounds; the median ratio counts")
     parser.add_argument("--filtered", type=int, default=100, help="bodies with a filter")
     args = parser.parse_args()
-    print(HEADER)
-    for row in figure(args.bodies, args.vertices, args.repeat, args.filtered):
-        print(row.line())
+    print_rows(figure(args.bodies, args.vertices, args.repeat, args.filtered))
     return 0
 
 
