@@ -149,24 +149,28 @@ def print_rows(rows: Sequence[Row]) -> None:
 
 
 class ByteCounter:
-    """Totals of what widget comms published: messages, JSON payload bytes, binary buffers."""
+    """Totals of what widget comms published: messages, JSON payload bytes, binary buffers;
+    ``by_comm`` splits the bytes by comm id (a widget's ``model_id``)."""
 
     def __init__(self) -> None:
         self.messages = 0
         self.bytes = 0
+        self.by_comm: dict[str, int] = {}
 
     def reset(self) -> None:
         self.messages = 0
         self.bytes = 0
+        self.by_comm = {}
 
-    def add(self, data: Any, buffers: Sequence[Any] | None) -> None:
+    def add(self, data: Any, buffers: Sequence[Any] | None, comm_id: str = "") -> None:
         # What ipykernel's session does to the content (json_packer): UTF-8 JSON; binary
         # buffers travel as separate frames. Message headers are not counted.
         encoded = json.dumps(data, default=str, ensure_ascii=False, allow_nan=False)
+        size = len(encoded.encode("utf-8", errors="surrogateescape"))
+        size += sum(memoryview(buffer).nbytes for buffer in buffers or ())
         self.messages += 1
-        self.bytes += len(encoded.encode("utf-8", errors="surrogateescape"))
-        for buffer in buffers or ():
-            self.bytes += memoryview(buffer).nbytes
+        self.bytes += size
+        self.by_comm[comm_id] = self.by_comm.get(comm_id, 0) + size
 
 
 @contextlib.contextmanager
@@ -192,7 +196,8 @@ def recording_comms() -> Iterator[ByteCounter]:
             buffers: list[bytes] | None = None,
             **keys: Any,
         ) -> None:
-            counter.add({"data": data or {}, "metadata": metadata or {}, **keys}, buffers)
+            message = {"data": data or {}, "metadata": metadata or {}, **keys}
+            counter.add(message, buffers, self.comm_id)
 
     original = comm.create_comm
     comm.create_comm = lambda *args, **kwargs: RecordingComm(*args, **kwargs)

@@ -32,6 +32,7 @@ import paging
 import server_load
 import startup
 import validation
+import world_layer
 from _common import HEADER, Row
 
 # name -> (figure function, keyword arguments per size)
@@ -81,6 +82,8 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
             "tiny": {"orders": 10, "repeat": 1},
         },
     ),
+    # Bytes, not time: the same at every size.
+    "world": (world_layer.figure, {"full": {}, "quick": {}, "tiny": {}}),
 }
 
 

@@ -27,6 +27,7 @@ FIGURE_LINES = (
     "server_create_throughput",
     "import_stat_widgets",
     "browser_page_10_orders",
+    "world_layer_bytes_per_map",
 )
 
 

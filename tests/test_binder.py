@@ -35,6 +35,13 @@ try:
 finally:
     server.stop()
 print("stat_widgets from:", stat_widgets.__file__)
+
+# The bundled map data is in the installed package (the wheel's data files).
+from stat_widgets import AOIMap
+
+aoi = AOIMap()
+print("world layer:", [f["properties"]["kind"] for f in aoi.world_layer.data["features"]])
+print("go to:", aoi.go_to("Frankfurt").label)
 """
 
 
@@ -80,6 +87,8 @@ def test_binder_files_install_a_working_demo(tmp_path: Path) -> None:
     out = run([python, "-c", CHECK], cwd=tmp_path, env=env)
     assert "products: " in out and "products: 0" not in out, out
     assert str(env_dir) in out  # installed into the Binder environment, not found elsewhere
+    assert "world layer: ['sea', 'land', 'borders']" in out, out
+    assert "go to: Frankfurt am Main, Germany" in out, out
     # The notebook's widgets render only with their JupyterLab extensions installed.
     extensions = run([python, "-m", "jupyter", "labextension", "list"], cwd=tmp_path, env=env)
     for name in ("jupyter-leaflet", "@jupyter-widgets/jupyterlab-manager"):

@@ -1,16 +1,17 @@
 """The area of interest: drawn on a map, uploaded, pasted or typed as a bbox.
 
 Whatever the source, the AOI ends up in one place, the draw control's ``data`` (so it shows on
-the map and can be edited there), and in one trait, ``geometry``. Validity is decided by the
-model layer (``to_geometry``); this widget only adds the product's limits, which it is told
-through ``max_area_km2``, ``max_vertices`` and ``accept_points``.
+the map, can be edited there, and the map moves to it), and in one trait, ``geometry``.
+Validity is decided by the model layer (``to_geometry``); this widget only adds the product's
+limits, which it is told through ``max_area_km2``, ``max_vertices`` and ``accept_points``.
+
+Above the map, "Go to" (``go_to``) moves it to a place, a point or a box; under the tiles lies
+the bundled Natural Earth world, so the map shows land and borders even offline.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipyleaflet
 import ipywidgets as widgets
@@ -29,6 +30,12 @@ from stat_widgets.models import (
 )
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets.go_to import GoToBox
+from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
+from stat_widgets.widgets.world_layer import add_world
+
+if TYPE_CHECKING:
+    from stat_widgets.models.places import Destination
 
 #: Draw tools offered on the map. A non-empty dict enables a Geoman tool, an empty one hides it.
 _AREA_TOOL: dict[str, Any] = {"pathOptions": {}}
@@ -47,15 +54,6 @@ def _upload_bytes(entry: Any) -> bytes:
     test or a restored notebook)."""
     content = entry["content"]
     return content.tobytes() if isinstance(content, memoryview) else bytes(content)
-
-
-def _zoom_for(bounds: Sequence[float], *, max_zoom: int = 16) -> int:
-    """A Web Mercator zoom at which ``bounds`` (west, south, east, north) fills about half of a
-    ~600 px map; the map's own ``fit_bounds`` needs a running asyncio loop, which scripts and
-    tests do not have."""
-    west, south, east, north = bounds
-    extent = max(east - west, (north - south) * 1.5, 1e-6)
-    return int(max(1, min(max_zoom, math.floor(math.log2(360.0 / extent)) + 1)))
 
 
 class AOIMap(widgets.VBox):
@@ -88,10 +86,13 @@ class AOIMap(widgets.VBox):
         map_kwargs: dict[str, Any] = {"center": (20.0, 0.0), "zoom": 2, "scroll_wheel_zoom": True}
         self.map = ipyleaflet.Map(**map_kwargs)
         if not basemap:
-            # Without tiles the map is blank but the AOI layer still draws (offline machines).
             self.map.layers = ()
+        # Under the tiles, and all there is to see when they do not load (offline machines).
+        self.world_layer = add_world(self.map)
         self.map.layout.height = "400px"
+        self.map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
         self.map.add(self.draw_control)
+        self.go_to_box = GoToBox(self.map)
         self.summary = widgets.HTML(_html.muted(_NO_AOI))
         self.error_label = ErrorLabel()
         #: Messages about ``geometry`` from outside (the request validation, the server).
@@ -124,6 +125,7 @@ class AOIMap(widgets.VBox):
         )
         super().__init__(
             [
+                self.go_to_box,
                 self.map,
                 widgets.HBox([self.summary, self.clear_button]),
                 self.error_label,
@@ -155,6 +157,12 @@ class AOIMap(widgets.VBox):
             self._reject(exc)
             return None
         return self.set_geometry(geometry)
+
+    def go_to(self, text: str) -> Destination | None:
+        """Centre the map on a place name (offline gazetteer), ``lat, lon`` or ``west, south,
+        east, north``, as typed in the "Go to" box. Returns where it went, or ``None`` when the
+        text could not be used (``go_to_box.error`` says why, next to the box)."""
+        return self.go_to_box.go(text)
 
     def clear(self) -> None:
         """Remove the AOI from the map and from ``geometry``."""
@@ -325,8 +333,11 @@ class AOIMap(widgets.VBox):
             self._writing_map = False
         if geometry is not None and recenter:
             bounds = as_shape(geometry).bounds  # the shape built when it was validated
-            self.map.center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
-            self.map.zoom = _zoom_for(bounds)
+            self.map.center = centre_of(bounds)
+            point = bounds[0] == bounds[2] and bounds[1] == bounds[3]
+            self.map.zoom = (
+                zoom_for_square(bounds[1]) if point else zoom_to_fit(bounds, max_zoom=16)
+            )
 
     def _render(self) -> None:
         self.error_label.message = self.error

@@ -19,6 +19,7 @@ from shapely.geometry import shape
 
 from stat_widgets.models import Order
 from stat_widgets.widgets.order_browser_status import status_colour
+from stat_widgets.widgets.world_layer import add_world
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
@@ -82,6 +83,7 @@ class FootprintMap(widgets.VBox):
             scroll_wheel_zoom=True,
             layout=widgets.Layout(height="360px", width="100%"),
         )
+        self.world_layer = add_world(self.map)  # under the tiles: land and borders offline
         self.layer = ipyleaflet.GeoJSON(
             data={"type": "FeatureCollection", "features": []},
             point_style={"radius": 6},

@@ -1,0 +1,161 @@
+""" "Go to": a text box above a map that moves it to a place, a point or a box, offline.
+
+What the text means is the model's business (``parse_destination``: the bundled gazetteer,
+``lat, lon``, ``west, south, east, north``); this widget moves the map there and says where it
+went, which other places the name could have meant (each a button that goes there instead),
+or, next to the box, why the text could not be used. A point or a place is shown at the zoom
+where a 100-pixel square covers less than 2,000 km², so the first shape drawn there is
+site-sized; a box or a country is fitted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipyleaflet
+import ipywidgets as widgets
+import traitlets
+
+from stat_widgets.errors import ValidationError
+from stat_widgets.models.places import Destination, parse_destination
+from stat_widgets.widgets import _html
+from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
+
+PLACEHOLDER = "Go to place, lat, lon or bbox"
+ATTRIBUTION = "Places: GeoNames (CC BY 4.0), cities of 15,000 people or more."
+#: A drawn square of ``SQUARE_PX`` pixels stays under ``SQUARE_KM2`` where "Go to" lands.
+SQUARE_PX = 100
+SQUARE_KM2 = 2000.0
+_MARKER_STYLE = {
+    "radius": 6,
+    "color": "#d84315",
+    "weight": 2,
+    "fillColor": "#ff7043",
+    "fillOpacity": 0.6,
+    "interactive": False,  # a click on the place still draws (Geoman listens on the map)
+}
+
+
+class GoToBox(widgets.VBox):
+    """The "Go to" row of a map: type, press Enter (or Go), and the map moves."""
+
+    #: Why the last text could not be used ("" when it could).
+    error = traitlets.Unicode("")
+
+    def __init__(self, map_: ipyleaflet.Map, **kwargs: Any) -> None:
+        self._map = map_
+        #: Where the map went last (``None`` before the first success).
+        self.destination: Destination | None = None
+        self.text = widgets.Text(
+            placeholder=PLACEHOLDER,
+            continuous_update=False,  # the value arrives on Enter (or when the box loses focus)
+            tooltip=ATTRIBUTION,
+            layout=widgets.Layout(width="24em"),
+        )
+        self.text.add_class("stat-widgets-go-to")
+        self.go_button = widgets.Button(
+            description="Go", icon="search", tooltip=ATTRIBUTION, layout={"width": "auto"}
+        )
+        self.result = widgets.HTML()
+        self.error_label = ErrorLabel()
+        self.alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
+        # Tiny, and sent again on each move; never part of the world layer.
+        self.marker = ipyleaflet.GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            point_style=_MARKER_STYLE,
+            name="Go to",
+        )
+        map_.add(self.marker)
+        super().__init__(
+            [
+                widgets.HBox([self.text, self.go_button, self.error_label]),
+                self.result,
+                self.alternatives,
+            ],
+            **kwargs,
+        )
+        self.add_class("stat-widgets-go-to-box")
+        self._typing = False
+        self.text.observe(self._on_text, names="value")
+        self.go_button.on_click(lambda _b: self.go(self.text.value))
+
+    def go(self, text: str) -> Destination | None:
+        """Move the map to ``text``; on bad input leave it where it is and say why."""
+        if self.text.value != text:
+            self._typing = True
+            try:
+                self.text.value = text
+            finally:
+                self._typing = False
+        try:
+            destination = parse_destination(text)
+        except ValidationError as exc:
+            self.error = exc.message
+            return None
+        self.show(destination)
+        return destination
+
+    def show(self, destination: Destination) -> None:
+        """Move the map to ``destination`` and list the other places its name matched."""
+        self.error = ""
+        self.destination = destination
+        if destination.bounds is not None:
+            self._map.center = centre_of(destination.bounds)
+            self._map.zoom = zoom_to_fit(destination.bounds)
+        else:
+            self._map.center = (destination.lat, destination.lon)
+            self._map.zoom = zoom_for_square(
+                destination.lat, side_px=SQUARE_PX, max_area_km2=SQUARE_KM2
+            )
+        self.marker.data = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": destination.label},
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [destination.lon, destination.lat],
+                    },
+                }
+            ],
+        }
+        self.result.value = _html.muted(f"Map centred on {destination.label}.")
+        self._list_alternatives(destination)
+
+    def _list_alternatives(self, destination: Destination) -> None:
+        self._clear_alternatives()
+        if not destination.alternatives:
+            return
+        chosen = destination.place
+        buttons: list[widgets.Widget] = [widgets.HTML(_html.muted("Did you mean:"))]
+        for place in destination.alternatives:
+            others = tuple(p for p in (chosen, *destination.alternatives) if p and p != place)
+            button = widgets.Button(
+                description=place.label,
+                tooltip=f"Go to {place.label}",
+                layout={"width": "auto"},
+            )
+            button.on_click(lambda _b, p=place, o=others: self.show(Destination.of(p, o)))
+            buttons.append(button)
+        self.alternatives.children = tuple(buttons)
+
+    def _clear_alternatives(self) -> None:
+        old, self.alternatives.children = self.alternatives.children, ()
+        for child in old:
+            child.close()
+
+    def _on_text(self, change: dict[str, Any]) -> None:
+        if not self._typing and change["new"].strip():
+            self.go(change["new"])
+
+    @traitlets.observe("error")
+    def _on_error(self, change: dict[str, Any]) -> None:
+        self.error_label.message = change["new"]
+        if change["new"]:
+            self.result.value = ""
+            self._clear_alternatives()
+
+
+__all__ = ["PLACEHOLDER", "GoToBox"]
