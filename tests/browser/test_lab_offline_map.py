@@ -148,7 +148,7 @@ def test_offline_first_paint_go_to_frankfurt_draw_and_submit(
 
     # First paint: sea, land and borders, with no tile at all (every outside request fails).
     expect(world_paths(map_)).to_have_count(3)
-    first = shots.take(page, "first-paint-light", element=map_)
+    first = shots.take(page, "first-paint-light", element=map_, publish="offline-map.png")
     share = colour_share(page, first.read_bytes(), {"land": LAND, "sea": SEA})
     assert share["land"] > 0.1 and share["sea"] > 0.2, share
     borders = world_paths(map_).nth(2)
