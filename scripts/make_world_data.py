@@ -138,8 +138,7 @@ def planar(rings: list[list[Point]]) -> list[list[list[Point]]]:
     return wrapped["coordinates"]
 
 
-def world_layer(topology: dict[str, Any]) -> dict[str, Any]:
-    arcs = decode_arcs(topology)
+def land_polygons(topology: dict[str, Any], arcs: list[list[Point]]) -> list[Any]:
     land = []
     for geometry in topology["objects"]["land"]["geometries"]:
         for polygon in polygons(geometry):
@@ -147,17 +146,26 @@ def world_layer(topology: dict[str, Any]) -> dict[str, Any]:
                 rings = [r for r in (rounded(r) for r in part) if len(r) >= 4]
                 if rings:
                     land.append(rings)
+    return land
+
+
+def border_lines(topology: dict[str, Any], arcs: list[list[Point]]) -> list[Any]:
+    """The arcs that two different countries share, merged into lines."""
     users: dict[int, set[int]] = {}
     for number, geometry in enumerate(topology["objects"]["countries"]["geometries"]):
         for polygon in polygons(geometry):
-            for r in polygon:
-                for i in r:
-                    users.setdefault(i if i >= 0 else ~i, set()).add(number)
+            for i in (i for r in polygon for i in r):
+                users.setdefault(i if i >= 0 else ~i, set()).add(number)
     shared = [LineString(arcs[i]) for i, who in sorted(users.items()) if len(who) > 1]
     assert all(abs(a[0] - b[0]) < 180 for line in shared for a, b in pairwise(line.coords))
     merged = shapely.line_merge(MultiLineString(shared))
     lines = list(getattr(merged, "geoms", [merged]))
-    borders = [r for r in (rounded(line.coords) for line in lines) if len(r) >= 2]
+    return [r for r in (rounded(line.coords) for line in lines) if len(r) >= 2]
+
+
+def world_layer(topology: dict[str, Any]) -> dict[str, Any]:
+    arcs = decode_arcs(topology)
+    land, borders = land_polygons(topology, arcs), border_lines(topology, arcs)
     return {
         "type": "FeatureCollection",
         "features": [
