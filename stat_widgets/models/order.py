@@ -28,8 +28,10 @@ from stat_widgets.errors import FieldError, ValidationError, field_path
 from stat_widgets.models.filter import validate_filter
 from stat_widgets.models.geometry import (
     GEOMETRY_TYPES,
+    AnyGeometry,
+    ValidGeometry,
     geodesic_area_km2,
-    to_geometry,
+    read_geometry,
 )
 from stat_widgets.models.interval import TimeInterval
 from stat_widgets.models.links import (
@@ -43,9 +45,12 @@ from stat_widgets.models.product import Product
 from stat_widgets.models.reference import JSONReference
 
 WIRE_FIELDS = ("datetime", "product_id", "geometry", "filter")
+_WITH_SHAPE = "_geometry_and_shape"
 
 
-def _to_geometry_or_reference(value: Any) -> dict | JSONReference:
+def _to_geometry_or_reference(value: Any) -> ValidGeometry | JSONReference:
+    """A reference, or the geometry validated with its shape (which ``OrderRequest`` keeps
+    aside, leaving the dict in the field)."""
     if isinstance(value, JSONReference):
         return value
     if isinstance(value, dict) and "$ref" in value:
@@ -55,7 +60,7 @@ def _to_geometry_or_reference(value: Any) -> dict | JSONReference:
             raise ValidationError(
                 [FieldError("geometry.$ref", _plain_message(e)) for e in exc.errors()]
             ) from None
-    return to_geometry(value)
+    return read_geometry(value)
 
 
 def _dump_geometry(value: dict | JSONReference) -> dict:
@@ -92,6 +97,22 @@ class OrderRequest(BaseModel):
     product_id: Annotated[str, AfterValidator(_non_blank)]
     geometry: Geometry
     filter: Filter = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        geometry = self.geometry
+        if isinstance(geometry, ValidGeometry):  # as the geometry validator returned it
+            # The field holds the GeoJSON dict (frozen: set past pydantic's guard, once). The
+            # shape built while validating it is kept beside the fields, where a cached
+            # property would be, so that it is never compared, dumped or hashed.
+            object.__setattr__(self, "geometry", geometry.geometry)
+            self.__dict__[_WITH_SHAPE] = geometry
+
+    def _geometry_with_shape(self) -> AnyGeometry:
+        """The geometry with its shape for the product's limits and the area, not rebuilt."""
+        valid = self.__dict__.get(_WITH_SHAPE)
+        if valid is not None and valid.geometry is self.geometry:  # not a model_copy(update=)
+            return valid
+        return self.geometry
 
     @model_serializer(mode="wrap")
     def _omit_empty_filter(self, handler: Any) -> dict[str, Any]:
@@ -136,7 +157,7 @@ class OrderRequest(BaseModel):
                 )
             )
         if isinstance(self.geometry, dict):
-            problems.extend(product.geometry_problems(self.geometry))
+            problems.extend(product.geometry_problems(self._geometry_with_shape()))
         if self.filter is not None:
             try:
                 validate_filter(self.filter, product.constraints)
@@ -146,7 +167,9 @@ class OrderRequest(BaseModel):
 
     @property
     def area_km2(self) -> float | None:
-        return geodesic_area_km2(self.geometry) if isinstance(self.geometry, dict) else None
+        if isinstance(self.geometry, dict):
+            return geodesic_area_km2(self._geometry_with_shape())
+        return None
 
 
 def _plain_message(error: Any) -> str:

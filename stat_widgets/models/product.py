@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from stat_widgets.errors import FieldError
-from stat_widgets.models.geometry import limit_problems
+from stat_widgets.models.geometry import AnyGeometry, limit_problems
 from stat_widgets.models.links import Link
 
 GEOJSON_SCHEMA_PREFIX = "https://geojson.org/schema/"
@@ -56,7 +56,7 @@ class Product(BaseModel):
         """The constraint properties a filter may reference."""
         return dict(self.constraints.get("properties") or {})
 
-    def geometry_problems(self, geometry: dict) -> list[FieldError]:
+    def geometry_problems(self, geometry: AnyGeometry) -> list[FieldError]:
         """What this product refuses about an AOI: its type, area or vertex count."""
         return limit_problems(
             geometry,
