@@ -96,7 +96,7 @@ class ClientCore:
             if not isinstance(conforms, list):
                 conforms = yield from self._conformance()
             name = dialect_of(conforms)
-            self._dialect = DIALECTS[name](self.base_url, self.protocol, conforms)
+            self._dialect = DIALECTS[name](self.base_url, self.protocol, conforms, landing)
         return self._dialect
 
     def _conformance(self) -> Op[list[str]]:

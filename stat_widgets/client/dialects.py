@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -18,6 +18,7 @@ import httpx
 import pydantic
 
 from stat_widgets.errors import (
+    APIError,
     InvalidResponseError,
     NotFoundError,
     ValidationError,
@@ -34,7 +35,6 @@ from stat_widgets.models import (
 from stat_widgets.models.links import (
     BASE_URL,
     LinkRecord,
-    absolute_links,
     check_link_records,
     links_of,
 )
@@ -145,12 +145,17 @@ class Dialect:
     honours_idempotency = False
 
     def __init__(
-        self, base_url: httpx.URL, protocol: Protocol, conforms_to: list[str] | None = None
+        self,
+        base_url: httpx.URL,
+        protocol: Protocol,
+        conforms_to: list[str] | None = None,
+        landing: dict | None = None,
     ) -> None:
         self.base_url = base_url
         self.protocol = protocol
         if any("idempotency" in str(uri).lower() for uri in conforms_to or []):
             self.honours_idempotency = True
+        self.landing_links = _landing_links(landing, str(base_url))
 
     def url(self, *segments: str, **params: Any) -> str:
         url = self.base_url.join("/".join(segments))
@@ -177,8 +182,20 @@ class Dialect:
         )
 
     def links(self, response: httpx.Response, raw: Any) -> list[Link]:
-        """Links as models, with hrefs made absolute against the page that carried them."""
-        return [Link.model_validate(item) for item in absolute_links(str(response.url), raw)]
+        """Links (a list or a map) as models, hrefs made absolute against their page."""
+        return [Link.model_validate(item) for item in check_link_records(raw, str(response.url))]
+
+    def read_product(self, response: httpx.Response, data: Any, where: str) -> Product:
+        """One product of a document; any fault names the product (``where`` and its id)."""
+        try:
+            return self._product(response, data)
+        except _MALFORMED as exc:
+            ident = data.get("id") if isinstance(data, dict) else None
+            named = f"{where} (id {_short(ident)})" if isinstance(ident, str) else where
+            raise ValueError(f"{named}: {_first_line(exc)}") from None
+
+    def _product(self, response: httpx.Response, data: Any) -> Product:
+        raise NotImplementedError
 
     # -- operations every dialect provides ----------------------------------------------------
     def products(self) -> Op[list[Product]]:
@@ -223,7 +240,11 @@ class Dialect:
             try:  # not ``expecting()``: a context manager per order costs more than the order
                 return order_of(base, item)
             except _MALFORMED as exc:
-                raise self.malformed(call, response, what, exc) from None
+                index = next((i for i, x in enumerate(items) if x is item), None)
+                ident = item.get("id") if isinstance(item, dict) else None
+                named = f"order {_short(ident)}" if isinstance(ident, str) else "order"
+                problem = ValueError(f"{named} (orders[{index}]): {_first_line(exc)}")
+                raise self.malformed(call, response, what, problem) from None
 
         if not isinstance(items, list):
             raise TypeError("the orders are not a list")
@@ -281,16 +302,16 @@ class StatDialect(Dialect):
             items = data["products"] if isinstance(data, dict) else data
             if not isinstance(items, list):
                 raise TypeError("products is not a list")
-            return [self._product(response, item) for item in items]
+            return [self.read_product(response, p, f"products[{i}]") for i, p in enumerate(items)]
 
     def product(self, product_id: str) -> Op[Product]:
         call = Call("GET", self.url("products", _segment(product_id)), what="product")
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "a product"):
-            return self._product(response, data)
+            return self.read_product(response, data, f"product {_short(product_id)}")
 
     def _product(self, response: httpx.Response, data: dict) -> Product:
-        links = absolute_links(str(response.url), data.get("links"))
+        links = check_link_records(data.get("links"), str(response.url))
         return Product.model_validate({**data, "links": links})
 
     def submit(
@@ -303,21 +324,90 @@ class StatDialect(Dialect):
             )
         call = Call(
             "POST",
-            self.url("order"),
+            self.create_url,
             json=request.model_dump(mode="json"),
             headers={"Idempotency-Key": key},
             retry=Retry.KEYED if self.honours_idempotency else Retry.UNSENT,
             what="order",
         )
-        response, data = yield from self.get_json(call)
+        try:
+            response, data = yield from self.get_json(call)
+        except APIError as exc:
+            # the other spelling of the draft, once, and only where nothing can have been
+            # created: the path is not there (404) or takes no POST (405)
+            if exc.status_code not in (404, 405):
+                raise
+            call = replace(call, url=self._other_spelling(self.create_url))
+            response, data = yield from self._instead(call, exc)
+            self.create_url = call.url
+        with self.expecting(call, response, "an order"):
+            order = self._order(str(response.url), data)
+        self._learn_order_url(order)
+        return order
+
+    def order(self, order_id: str) -> Op[Order]:
+        call = Call("GET", self.order_url(order_id), what="order")
+        try:
+            response, data = yield from self.get_json(call)
+        except APIError as exc:
+            if exc.status_code not in (404, 405) or self._order_prefix_learned:
+                raise
+            call = replace(call, url=self._other_spelling(call.url))
+            response, data = yield from self._instead(call, exc)
         with self.expecting(call, response, "an order"):
             return self._order(str(response.url), data)
 
-    def order(self, order_id: str) -> Op[Order]:
-        call = Call("GET", self.url("order", _segment(order_id)), what="order")
-        response, data = yield from self.get_json(call)
-        with self.expecting(call, response, "an order"):
-            return self._order(str(response.url), data)
+    def _instead(self, call: Call, first: APIError) -> Op[tuple[httpx.Response, Any]]:
+        """``call`` in place of one that found no such path; if this one finds none either,
+        the first answer is the error to report."""
+        try:
+            return (yield from self.get_json(call))
+        except APIError as exc:
+            if exc.status_code in (404, 405):
+                raise first from None
+            raise
+
+    # -- where orders live: the server's links, else the README's paths ------------------------
+    @property
+    def create_url(self) -> str:
+        """``POST`` here to create an order: the landing page's ``create-order`` link (or a
+        POST link to ``order``/``orders``), else the README's ``/order``."""
+        found = getattr(self, "_create_url", None)
+        if found is None:
+            link = _create_link(self.landing_links)
+            found = link.href if link is not None else self.url("order")
+            self._create_url = found
+        return found
+
+    @create_url.setter
+    def create_url(self, value: str) -> None:
+        self._create_url = value
+
+    _order_prefix: str | None = None
+    _order_prefix_learned = False
+
+    def order_url(self, order_id: str) -> str:
+        """An order's own URL: as the server's ``self`` links spell it, else below the create
+        endpoint (the README's ``/order/{id}``)."""
+        prefix = self._order_prefix or self.create_url.split("?")[0].rstrip("/") + "/"
+        return prefix + _segment(order_id)
+
+    def _learn_order_url(self, order: Order) -> None:
+        link = order.link("self")
+        tail = "/" + _segment(order.id)
+        if link is not None and link.href.split("?")[0].endswith(tail):
+            self._order_prefix = link.href.split("?")[0][: -len(tail)] + "/"
+            self._order_prefix_learned = True
+
+    def _other_spelling(self, url: str) -> str:
+        """``…/order…`` ↔ ``…/orders…`` at the last path segment that is either."""
+        parts = urlsplit(url)
+        segments = parts.path.split("/")
+        for i in range(len(segments) - 1, -1, -1):
+            if segments[i] in ("order", "orders"):
+                segments[i] = "orders" if segments[i] == "order" else "order"
+                return parts._replace(path="/".join(segments)).geturl()
+        return url
 
     def _order(self, base: str, data: dict) -> Order:
         return Order.model_validate(data, context={BASE_URL: base})
@@ -339,7 +429,7 @@ class StatDialect(Dialect):
             )
 
     def order_statuses(self, order_id: str) -> Op[list[StatusRecord]]:
-        call = Call("GET", self.url("order", _segment(order_id), "statuses"), what="status history")
+        call = Call("GET", self.order_url(order_id) + "/statuses", what="status history")
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "a status history {statuses: [...]}"):
             items = data["statuses"] if isinstance(data, dict) else data
@@ -364,8 +454,8 @@ class StapiDialect(Dialect):
         call: Call | None = Call("GET", self.url("products"), what="product list")
         for response, data, page in (yield from follow_pages(self, call, "products")):
             with self.expecting(page, response, "a product collection {products: [...]}"):
-                for item in data["products"]:
-                    products.append(self._product(response, item))
+                for i, item in enumerate(data["products"]):
+                    products.append(self.read_product(response, item, f"products[{i}]"))
         complete = []
         for product in products:
             complete.append((yield from self._with_schemas(product)))
@@ -375,7 +465,7 @@ class StapiDialect(Dialect):
         call = Call("GET", self.url("products", _segment(product_id)), what="product")
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "a product"):
-            product = self._product(response, data)
+            product = self.read_product(response, data, f"product {_short(product_id)}")
         return (yield from self._with_schemas(product))
 
     def _product(self, response: httpx.Response, data: dict) -> Product:
@@ -388,7 +478,7 @@ class StapiDialect(Dialect):
                 "conformsTo": data.get("conformsTo") or [],
                 "license": data.get("license"),
                 "providers": data.get("providers") or [],
-                "links": absolute_links(str(response.url), data.get("links")),
+                "links": check_link_records(data.get("links"), str(response.url)),
             }
         )
         return product
@@ -508,6 +598,31 @@ class StapiDialect(Dialect):
         return records
 
 
+def _landing_links(landing: dict | None, base: str) -> list[Link]:
+    """The landing page's links, for discovery only: malformed ones are passed over."""
+    if not isinstance(landing, dict):
+        return []
+    try:
+        return links_of(check_link_records(landing.get("links"), base))
+    except ValueError:
+        return []
+
+
+def _create_link(links: list[Link]) -> Link | None:
+    for link in links:
+        if link.rel == "create-order":
+            return link
+    for link in links:
+        if (link.method or "").upper() == "POST" and link.rel in ("order", "orders", "create"):
+            return link
+    return None
+
+
+def _short(text: object, limit: int = 80) -> str:
+    value = str(text)
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
 def _rel(record: LinkRecord | Link) -> str:
     return record.rel if isinstance(record, Link) else record["rel"]
 
@@ -531,6 +646,7 @@ def _first_line(exc: BaseException) -> str:
         if errors:
             first = errors[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+            text = str(first.get("msg", "")).removeprefix("Value error, ")
+            return f"{where}: {text}" if where else text
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

@@ -16,7 +16,8 @@ from typing import Any
 import cql2
 
 from stat_widgets.errors import FieldError, ValidationError
-from stat_widgets.models.schema_values import schema_types, value_problem
+from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
+from stat_widgets.models.schema_check import field_problems
 
 FIELD = "filter"
 EXAMPLE = '{"op": "<=", "args": [{"property": "eo:cloud_cover"}, 20]}'
@@ -136,18 +137,22 @@ def _walk_structure(node: Any, path: str, errors: list[FieldError], depth: int =
         errors.append(_err(f"{path}.args[1]", '\'in\' needs a list of values, e.g. ["HH", "VV"]'))
 
 
-def _walk_constraints(node: Any, path: str, properties: dict, errors: list[FieldError]) -> None:
+def _walk_constraints(
+    node: Any, path: str, schema: ProductSchema, errors: list[FieldError]
+) -> None:
+    """Every comparison's property against the product's fields, and its literals against
+    the property's schema (``literal_problems``)."""
     if not isinstance(node, dict) or not isinstance(node.get("args"), list):
         return
     op, args = node["op"], node["args"]
     if op in ("and", "or", "not"):
         for i, arg in enumerate(args):
-            _walk_constraints(arg, f"{path}.args[{i}]", properties, errors)
+            _walk_constraints(arg, f"{path}.args[{i}]", schema, errors)
         return
     names = [a["property"] for a in args if _is_property(a)]
     for i, arg in enumerate(args):
-        if _is_property(arg) and arg["property"] not in properties:
-            known = ", ".join(sorted(properties)) or "none"
+        if _is_property(arg) and arg["property"] not in schema:
+            known = ", ".join(sorted(schema.names)) or "none"
             errors.append(
                 _err(
                     f"{path}.args[{i}]",
@@ -155,37 +160,12 @@ def _walk_constraints(node: Any, path: str, properties: dict, errors: list[Field
                     f"this product's constraints are: {known}",
                 )
             )
-    if len(names) != 1 or names[0] not in properties:
+    if len(names) != 1 or names[0] not in schema:
         return
-    name = names[0]
-    schema = properties[name] if isinstance(properties[name], dict) else {}
+    field = schema[names[0]]
     for i, arg in enumerate(args):
-        if _is_property(arg):
-            continue
-        if op == "like":  # a pattern, not a value: only types can be checked
-            kinds = schema_types(schema)
-            if kinds and "string" not in kinds:
-                message = f"'like' matches text, but {name} is {' or '.join(sorted(kinds))}"
-                errors.append(_err(f"{path}.args[{i}]", message))
-            elif not isinstance(arg, str):
-                message = "'like' needs a text pattern such as 'urg%'"
-                errors.append(_err(f"{path}.args[{i}]", message))
-            continue
-        values = arg if op == "in" and isinstance(arg, list) else [arg]
-        for j, value in enumerate(values):
-            vpath = f"{path}.args[{i}][{j}]" if op == "in" else f"{path}.args[{i}]"
-            if (
-                op in _ORDERING
-                and isinstance(value, bool | str)
-                and schema_types(schema) & {"number", "integer"}
-            ):
-                errors.append(
-                    _err(vpath, f"{name} is a number; compare it with a number, got {value!r}")
-                )
-                continue
-            problem = value_problem(name, schema, value, vpath)
-            if problem:
-                errors.append(problem)
+        if not _is_property(arg):
+            errors.extend(literal_problems(op, field, arg, f"{path}.args[{i}]"))
     if op == "between" and _is_property(args[0]):
         low, high = args[1], args[2]
         if (
@@ -197,11 +177,37 @@ def _walk_constraints(node: Any, path: str, properties: dict, errors: list[Field
             )
 
 
-def validate_filter(value: Any, constraints: dict | None = None) -> dict:
+def literal_problems(op: str, field: SchemaField, value: Any, path: str) -> list[FieldError]:
+    """One literal compared by ``op`` with the property ``field`` describes: its type for
+    ``like`` (a pattern, not a value), each value of an ``in`` list, else the value itself,
+    checked by ``jsonschema`` against the property's schema."""
+    name = field.name
+    if op == "like":
+        if field.types and "string" not in field.types:
+            kinds = " or ".join(sorted(field.types))
+            return [_err(path, f"'like' matches text, but {name} is {kinds}")]
+        if not isinstance(value, str):
+            return [_err(path, "'like' needs a text pattern such as 'urg%'")]
+        return []
+    values = enumerate(value) if op == "in" and isinstance(value, list) else [(None, value)]
+    problems: list[FieldError] = []
+    for j, item in values:
+        where = path if j is None else f"{path}[{j}]"
+        if op in _ORDERING and isinstance(item, bool | str) and field.types & {"number", "integer"}:
+            problems.append(
+                _err(where, f"{name} is a number; compare it with a number, got {item!r}")
+            )
+            continue
+        problems.extend(field_problems(field, item, where))
+    return problems
+
+
+def validate_filter(value: Any, constraints: dict | ProductSchema | None = None) -> dict:
     """Return the filter as CQL2 JSON, or raise ``ValidationError`` naming every argument at fault.
 
-    With ``constraints`` (the product's JSON Schema), properties must exist and literals must
-    fit the property's type, enum and range.
+    With ``constraints`` (the product's JSON Schema, or its fields as ``Product.fields`` reads
+    them), properties must exist and literals must fit the property's schema. A schema that
+    cannot be read at all checks nothing (its note says so where the fields are shown).
     """
     data = parse_filter(value)
     errors: list[FieldError] = []
@@ -215,8 +221,13 @@ def validate_filter(value: Any, constraints: dict | None = None) -> dict:
                 f"this is not valid CQL2 JSON ({_short(problem)}); e.g. {EXAMPLE}", field=FIELD
             )
     if constraints is not None:
-        properties = constraints.get("properties") or {}
-        _walk_constraints(data, FIELD, properties, errors)
+        schema = (
+            constraints
+            if isinstance(constraints, ProductSchema)
+            else read_schema(constraints, label="constraints")
+        )
+        if schema.readable:
+            _walk_constraints(data, FIELD, schema, errors)
         if errors:
             raise ValidationError(errors)
     return data

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urljoin
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
 from pydantic import ValidationError as PydanticValidationError
 from typing_extensions import TypedDict
 
@@ -41,6 +41,9 @@ class LinkRecord(TypedDict):
 
 _ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
 
+#: Links one document may carry (a page has a handful; anything near this is hostile).
+MAX_LINKS = 1_000
+
 #: The validation-context key naming the URL a record came from; relative hrefs in it are
 #: resolved against that URL (``Order.model_validate(data, context={BASE_URL: page_url})``).
 BASE_URL = "base_url"
@@ -71,25 +74,63 @@ def check_link_records(value: Any, base_url: str | None = None) -> list[LinkReco
     """``LinkRecord`` rules in one pass of plain Python, relative hrefs resolved against
     ``base_url`` (the URL of the document that carried them) when it is given.
 
-    The list is kept as received, not copied: pydantic's own ``TypedDict`` check copied every
-    link and took half of an order's validation, which paging through 10,000 orders pays
-    40,000 times.
+    Links come as a list, or as a map (the seed types a page's links as
+    ``Map<object, Link Object>``; STAT-era products send one): see ``links_from_map``. The
+    same bound and checks apply either way. A list is kept as received, not copied:
+    pydantic's own ``TypedDict`` check copied every link and took half of an order's
+    validation, which paging through 10,000 orders pays 40,000 times.
     """
     if value is None:
         return []
+    labels: list[str] | None = None
     if type(value) is not list:
-        raise ValueError("links must be a list of link objects")
+        value, labels = links_from_map(value)
+    if len(value) > MAX_LINKS:
+        raise ValueError(f"more than {MAX_LINKS:,} links")
     relative = False
     for index, item in enumerate(value):
         if type(item) is dict:
             href, rel = item.get("href"), item.get("rel")
             if type(href) is not str or type(rel) is not str:
                 what = "href" if type(href) is not str else "rel"
-                raise ValueError(f"link {index} has no {what} string")
+                where = index if labels is None else labels[index]
+                raise ValueError(f"link {where} has no {what} string")
             relative = relative or not href.startswith(_ABSOLUTE)
         elif not isinstance(item, Link):
-            raise ValueError(f"link {index} is not a link object")
+            where = index if labels is None else labels[index]
+            raise ValueError(f"link {where} is not a link object")
     return absolute_links(base_url, value) if relative and base_url else value
+
+
+def links_from_map(value: Any) -> tuple[list[Any], list[str]]:
+    """A map of links as a list, and how each was named: a single link object (``href`` at
+    the top), or ``{key: link}`` / ``{key: [links]}`` where a link without a ``rel`` takes
+    the key as its relation (``{"next": {"href": ...}}``)."""
+    if type(value) is not dict:
+        raise ValueError("links must be a list of link objects or a map of them")
+    if "href" in value and type(value["href"]) is not dict:
+        return [value], ["'links'"]
+    if len(value) > MAX_LINKS:
+        raise ValueError(f"more than {MAX_LINKS:,} links")
+    out: list[Any] = []
+    labels: list[str] = []
+    for key, item in value.items():
+        for sub in item if type(item) is list else [item]:
+            if type(sub) is dict and "rel" not in sub:
+                sub = {**sub, "rel": str(key)}
+            out.append(sub)
+            labels.append(repr(str(key)[:80]))
+            if len(out) > MAX_LINKS:
+                raise ValueError(f"more than {MAX_LINKS:,} links")
+    return out, labels
+
+
+def _link_list(value: Any) -> Any:
+    return list(check_link_records(value))
+
+
+#: A field of ``Link`` models read from a list or a map of links, checked like a page's.
+LinkList = Annotated[list[Link], BeforeValidator(_link_list)]
 
 
 def checked_link_records(value: Any, info: ValidationInfo) -> list[LinkRecord | Link]:

@@ -36,6 +36,7 @@ from stat_widgets.models.geometry import (
 from stat_widgets.models.interval import TimeInterval
 from stat_widgets.models.links import (
     Link,
+    LinkList,
     LinkRecord,
     checked_link_records,
     find_link,
@@ -160,7 +161,7 @@ class OrderRequest(BaseModel):
             problems.extend(product.geometry_problems(self._geometry_with_shape()))
         if self.filter is not None:
             try:
-                validate_filter(self.filter, product.constraints)
+                validate_filter(self.filter, product.fields)
             except ValidationError as exc:
                 problems.extend(exc.errors)
         return problems
@@ -255,7 +256,7 @@ class StatusRecord(BaseModel):
     status: Status
     reason_code: str | None = None
     reason_text: str | None = None
-    links: list[Link] = Field(default_factory=list)
+    links: LinkList = Field(default_factory=list)
 
 
 def _lenient_request(value: Any) -> OrderRequest | None:
@@ -341,7 +342,7 @@ class OrdersPage(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     orders: list[Order]
-    links: list[Link] = Field(default_factory=list)
+    links: LinkList = Field(default_factory=list)
     number_matched: int | None = Field(default=None, alias="numberMatched")
 
     def link(self, rel: str) -> Link | None:

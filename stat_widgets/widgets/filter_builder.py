@@ -1,8 +1,10 @@
-"""The order ``filter``: rows generated from the product's constraints, AND-ed into CQL2 JSON.
+"""The order ``filter``: rows generated from the product's fields, AND-ed into CQL2 JSON.
 
-Each row offers only what the constraint's JSON Schema allows (its properties, their types,
-ranges and enums); the combined filter is then validated by the model layer
-(``validate_filter``), whose messages are shown under the row they are about.
+Each row offers only what the field allows (its type, range and values, as
+``models.product_schema`` reads them from the product's JSON Schema); the combined filter is
+then validated by the model layer (``validate_filter``), whose messages are shown under the row
+they are about. A field the schema does not describe well enough is offered as free text, with
+the schema's note under the builder.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import traitlets
 
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models import filter_to_text, validate_filter
+from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 
@@ -25,32 +28,6 @@ _UNBOUNDED = 2.0**53
 _ROW_PATH = re.compile(r"^filter\.args\[(\d+)\]")
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
-    kinds = schema.get("type")
-    if isinstance(kinds, str):
-        return {kinds}
-    return {str(k) for k in kinds} if isinstance(kinds, list) else set()
-
-
-def constraint_kind(schema: dict[str, Any]) -> str:
-    """Which control a constraint gets: ``enum`` (multi-select, ``in``), ``integer`` or
-    ``number`` (operator and bounded value), ``boolean`` (toggle) or ``string`` (text)."""
-    if schema.get("enum") or (schema.get("items") or {}).get("enum"):
-        return "enum"
-    kinds = _types(schema)
-    if "integer" in kinds and "number" not in kinds:
-        return "integer"
-    if kinds & {"number", "integer"}:
-        return "number"
-    if "boolean" in kinds:
-        return "boolean"
-    return "string"
-
-
-def _enum_values(schema: dict[str, Any]) -> list[Any]:
-    return list(schema.get("enum") or (schema.get("items") or {}).get("enum") or [])
-
-
 def _number(value: float, kind: str) -> int | float:
     """Integral values as JSON integers, so ``eo:cloud_cover <= 20`` reads as typed."""
     if kind == "integer" or float(value).is_integer():
@@ -58,21 +35,35 @@ def _number(value: float, kind: str) -> int | float:
     return float(value)
 
 
+def field_hint(field: SchemaField) -> str:
+    """The line under a field's control: its range and unit, description and note."""
+    parts = []
+    low, high = field.minimum, field.maximum
+    if low is not None or high is not None:
+        unit = f" {field.unit}" if field.unit else ""
+        parts.append(f"{'…' if low is None else low} to {'…' if high is None else high}{unit}")
+    if field.description:
+        parts.append(field.description)
+    if field.note:
+        parts.append(field.note)
+    return _html.muted(" · ".join(parts))
+
+
 class FilterRow(widgets.VBox):
     """One condition on one constraint property."""
 
     def __init__(
         self,
-        properties: dict[str, dict[str, Any]],
+        fields: ProductSchema,
         name: str,
         *,
         on_change: Callable[[], None],
         on_remove: Callable[[FilterRow], None],
     ) -> None:
-        self.properties = properties
+        self.fields = fields
         self._on_change = on_change
         self.property = widgets.Dropdown(
-            options=[((s or {}).get("title") or n, n) for n, s in properties.items()],
+            options=[(f.title, f.name) for f in fields],
             value=name,
             layout=widgets.Layout(width="16em"),
         )
@@ -104,12 +95,12 @@ class FilterRow(widgets.VBox):
         return str(self.property.value)
 
     @property
-    def schema(self) -> dict[str, Any]:
-        return self.properties.get(self.name) or {}
+    def field(self) -> SchemaField:
+        return self.fields[self.name]
 
     @property
     def kind(self) -> str:
-        return constraint_kind(self.schema)
+        return self.field.kind
 
     def _on_property(self, _change: object) -> None:
         self._build()
@@ -123,21 +114,21 @@ class FilterRow(widgets.VBox):
 
     def _build(self) -> None:
         """The operator and value controls the property's schema allows."""
-        schema, kind = self.schema, self.kind
+        field, kind = self.field, self.kind
         self._building = True
         try:
             if kind in ("integer", "number"):
                 self.operator.options = NUMBER_OPERATORS
                 self.operator.value = "<="
                 self.operator.disabled = False
-                self.value_widget = self._number_input(schema, kind, upper=False)
-                self.upper_widget = self._number_input(schema, kind, upper=True)
+                self.value_widget = self._number_input(field, kind, upper=False)
+                self.upper_widget = self._number_input(field, kind, upper=True)
             elif kind == "enum":
-                values = _enum_values(schema)
+                values = field.enum or ()
                 self.operator.options = ("in",)
                 self.operator.disabled = True
                 self.value_widget = widgets.SelectMultiple(
-                    options=[(str(v), v) for v in values], rows=min(len(values), 5)
+                    options=[(field.label(v), v) for v in values], rows=min(len(values), 5)
                 )
                 self.upper_widget = None
             elif kind == "boolean":
@@ -158,13 +149,13 @@ class FilterRow(widgets.VBox):
             if control is not None:
                 control.observe(lambda _c: self._on_change(), names="value")
         self._show_upper()
-        self.hint.value = self._hint_html(schema)
+        self.hint.value = field_hint(field)
 
-    def _number_input(self, schema: dict[str, Any], kind: str, *, upper: bool) -> Any:
-        low = schema.get("minimum", schema.get("exclusiveMinimum"))
-        high = schema.get("maximum", schema.get("exclusiveMaximum"))
-        default = schema.get("default")
-        if default is None:
+    def _number_input(self, field: SchemaField, kind: str, *, upper: bool) -> Any:
+        low = field.minimum if field.minimum is not None else field.exclusive_minimum
+        high = field.maximum if field.maximum is not None else field.exclusive_maximum
+        default = field.default if isinstance(field.default, int | float) else None
+        if default is None or isinstance(default, bool):
             default = (high if upper else low) if (high if upper else low) is not None else 0
         bounds = {
             "min": -_UNBOUNDED if low is None else low,
@@ -181,21 +172,11 @@ class FilterRow(widgets.VBox):
             children += [widgets.HTML("and"), self.upper_widget]
         self.value_box.children = tuple(c for c in children if c is not None)
 
-    def _hint_html(self, schema: dict[str, Any]) -> str:
-        parts = []
-        low, high = schema.get("minimum"), schema.get("maximum")
-        if low is not None or high is not None:
-            unit = f" {schema['unit']}" if "unit" in schema else ""
-            parts.append(f"{'…' if low is None else low} to {'…' if high is None else high}{unit}")
-        if schema.get("description"):
-            parts.append(str(schema["description"]))
-        return _html.muted(" · ".join(parts))
-
     def cql2(self) -> dict[str, Any]:
         """This row as CQL2 JSON; a ``ValidationError`` (field ``filter``) while incomplete."""
         prop = {"property": self.name}
         kind, op = self.kind, str(self.operator.value)
-        title = self.schema.get("title") or self.name
+        title = self.field.title
         assert self.value_widget is not None
         value = self.value_widget.value
         if kind in ("integer", "number"):
@@ -216,10 +197,12 @@ class FilterRow(widgets.VBox):
 
 
 class FilterBuilder(widgets.VBox):
-    """Rows of conditions on the product's constraints, all AND-ed."""
+    """Rows of conditions on the product's fields, all AND-ed."""
 
-    #: The product's constraints (a JSON Schema with ``properties``); rows offer only these.
+    #: A JSON Schema to filter on (setting it sets ``fields``); ``None``: no product.
     constraints = traitlets.Dict(allow_none=True, default_value=None)
+    #: The fields rows may use (``Product.fields``: constraints and STAT-era parameters).
+    fields = traitlets.Instance(ProductSchema, allow_none=True, default_value=None)
     #: The CQL2 JSON to send, or ``None`` when there is no row or a row is at fault.
     value = traitlets.Dict(allow_none=True, default_value=None)
     error = traitlets.Unicode("")
@@ -230,6 +213,7 @@ class FilterBuilder(widgets.VBox):
         self.add_button = widgets.Button(description="Add filter", icon="plus")
         self.text_view = widgets.HTML()
         self.json_view = widgets.HTML()
+        self.notes_view = widgets.HTML()
         self.error_label = ErrorLabel()
         #: Messages about ``filter`` from the request validation or the server.
         self.feedback = ErrorLabel()
@@ -237,6 +221,7 @@ class FilterBuilder(widgets.VBox):
             [
                 self.rows_box,
                 self.add_button,
+                self.notes_view,
                 self.error_label,
                 self.feedback,
                 self.text_view,
@@ -246,23 +231,25 @@ class FilterBuilder(widgets.VBox):
         )
         self.add_button.on_click(lambda _b: self.add_row())
         self.constraints = constraints
+        self._on_fields(None)
         self._recompute()
 
     @property
-    def properties(self) -> dict[str, dict[str, Any]]:
-        return dict((self.constraints or {}).get("properties") or {})
+    def names(self) -> list[str]:
+        """The fields a row may filter on."""
+        return self.fields.names if self.fields is not None else []
 
     def add_row(self, name: str | None = None) -> FilterRow:
-        """A new condition on ``name`` (the first constraint property by default)."""
-        properties = self.properties
-        if not properties:
+        """A new condition on ``name`` (the first field by default)."""
+        fields = self.fields
+        if fields is None or not len(fields):
             raise ValueError("this product exposes no constraints to filter on")
         if name is None:
-            name = next(iter(properties))
-        if name not in properties:
-            known = ", ".join(properties)
+            name = fields.names[0]
+        if name not in fields:
+            known = ", ".join(fields.names)
             raise ValueError(f"{name!r} is not a constraint of this product; it has: {known}")
-        row = FilterRow(properties, name, on_change=self._recompute, on_remove=self.remove_row)
+        row = FilterRow(fields, name, on_change=self._recompute, on_remove=self.remove_row)
         self.rows.append(row)
         self.rows_box.children = tuple(self.rows)
         self._recompute()
@@ -282,12 +269,19 @@ class FilterBuilder(widgets.VBox):
         self._recompute()
 
     @traitlets.observe("constraints")
-    def _on_constraints(self, _change: object) -> None:
+    def _on_constraints(self, change: dict[str, Any]) -> None:
+        schema = change["new"]
+        self.fields = None if schema is None else read_schema(schema, label="constraints")
+
+    @traitlets.observe("fields")
+    def _on_fields(self, _change: object) -> None:
         self.clear()
-        self.add_button.disabled = not self.properties
+        self.add_button.disabled = not self.names
         self.add_button.tooltip = (
-            "" if self.properties else "This product exposes no constraints to filter on"
+            "" if self.names else "This product exposes no constraints to filter on"
         )
+        notes = self.fields.notes if self.fields is not None else ()
+        self.notes_view.value = "".join(f"<div>{_html.muted(n)}</div>" for n in notes)
 
     def _recompute(self) -> None:
         errors: list[FieldError] = []
@@ -303,7 +297,7 @@ class FilterBuilder(widgets.VBox):
         if not errors and parts:
             combined = parts[0] if not many else {"op": "and", "args": parts}
             try:
-                value = validate_filter(combined, self.constraints)
+                value = validate_filter(combined, self.fields)
             except ValidationError as exc:
                 errors.extend(exc.errors)
         self._show_errors(errors)
@@ -338,7 +332,7 @@ class FilterBuilder(widgets.VBox):
         return None
 
     def _render(self) -> None:
-        if not self.properties:
+        if not self.names:
             self.text_view.value = _html.muted("This product exposes no constraints to filter on.")
             self.json_view.value = ""
         elif self.value is None:
@@ -350,4 +344,4 @@ class FilterBuilder(widgets.VBox):
             self.json_view.value = _html.code_block(self.value)
 
 
-__all__ = ["NUMBER_OPERATORS", "FilterBuilder", "FilterRow", "constraint_kind"]
+__all__ = ["NUMBER_OPERATORS", "FilterBuilder", "FilterRow", "field_hint"]

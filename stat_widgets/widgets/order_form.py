@@ -219,14 +219,14 @@ class OrderForm(widgets.VBox):
         self.aoi.max_area_km2 = product.max_area_km2 if product else None
         self.aoi.max_vertices = product.max_vertices if product else None
         self.aoi.accept_points = product.accepts_points if product else False
-        self.filters.constraints = product.constraints if product else None
+        self.filters.fields = product.fields if product else None
         self._show_parameters(product)
         self._update()
 
     def _show_parameters(self, product: Product | None) -> None:
         schema = product.order_parameters if product is not None else None
         self.order_parameters.schema = schema
-        shown = bool((schema or {}).get("properties"))
+        shown = product is not None and len(product.order_fields) > 0
         for widget in (self._parameters_heading, self.order_parameters):
             widget.layout.display = None if shown else "none"
 

@@ -1,12 +1,15 @@
 """STAPI ``order_parameters``: controls generated from a product's ``/order-parameters`` schema.
 
 STAT draft servers have no such thing; the section stays hidden until a product brings a schema
-with properties. Values left unset are omitted, so the schema's defaults apply (the client fills
-them in, and reports a required parameter that is still missing as ``order_parameters.<name>``).
+with fields. Each field is read by ``models.product_schema``: values offered as a dropdown (or a
+multi-select for a list), booleans as a dropdown, anything else as text. Values left unset are
+omitted, so the schema's defaults apply (the client fills them in, and reports a required
+parameter that is still missing as ``order_parameters.<name>``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ipywidgets as widgets
@@ -14,20 +17,45 @@ import traitlets
 
 from stat_widgets.errors import ValidationError
 from stat_widgets.models import validate_order_parameters
+from stat_widgets.models.product_schema import EMPTY, ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
-from stat_widgets.widgets.filter_builder import constraint_kind
+from stat_widgets.widgets.filter_builder import field_hint
 
 _UNSET = "— not set —"
 
 
 def _parse_number(text: str, kind: str) -> int | float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        wanted = "a whole number" if kind == "integer" else "a number"
+        raise ValueError(f"{text!r} is not {wanted}") from None
     if kind == "integer":
         if not value.is_integer():
-            raise ValueError("a whole number is needed")
+            raise ValueError(f"{text!r} is not a whole number")
         return int(value)
     return int(value) if value.is_integer() else value
+
+
+def _read_value(field: SchemaField, raw: Any) -> Any:
+    """What a control holds as the JSON value to send (``ValueError`` in words)."""
+    if isinstance(raw, tuple):  # a multi-select: the values chosen
+        return list(raw)
+    if not isinstance(raw, str):
+        return raw
+    if field.multiple:
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        kind = field.type
+        return [_parse_number(p, kind) for p in parts] if kind in ("integer", "number") else parts
+    if field.kind in ("integer", "number"):
+        return _parse_number(raw, field.kind)
+    if field.type == "object":
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise ValueError('this takes a JSON object, e.g. {"key": "value"}') from None
+    return raw
 
 
 class OrderParametersForm(widgets.VBox):
@@ -48,8 +76,10 @@ class OrderParametersForm(widgets.VBox):
         self._rebuild()
 
     @property
-    def properties(self) -> dict[str, dict[str, Any]]:
-        return dict((self.schema or {}).get("properties") or {})
+    def fields(self) -> ProductSchema:
+        if self.schema is None:
+            return EMPTY
+        return read_schema(self.schema, label="order parameters")
 
     @traitlets.observe("schema")
     def _on_schema(self, _change: object) -> None:
@@ -58,61 +88,66 @@ class OrderParametersForm(widgets.VBox):
     def _rebuild(self) -> None:
         self.controls = {}
         rows = []
-        required = set((self.schema or {}).get("required") or [])
-        for name, spec in self.properties.items():
-            spec = spec if isinstance(spec, dict) else {}
-            control = self._control(spec)
-            control.description = (spec.get("title") or name) + (" *" if name in required else "")
+        for field in self.fields:
+            control = self._control(field)
+            control.description = field.title + (" *" if field.required else "")
             control.style = {"description_width": "initial"}
             control.observe(lambda _c: self._recompute(), names="value")
-            self.controls[name] = control
-            hint = _html.muted(spec.get("description", ""))
-            rows.append(widgets.VBox([control, widgets.HTML(hint)]))
+            self.controls[field.name] = control
+            rows.append(widgets.VBox([control, widgets.HTML(field_hint(field))]))
+        notes = "".join(f"<div>{_html.muted(n)}</div>" for n in self.fields.notes)
+        if notes:
+            rows.append(widgets.HTML(notes))
         self.controls_box.children = tuple(rows)
         self._recompute()
 
-    def _control(self, spec: dict[str, Any]) -> widgets.ValueWidget:
-        kind = constraint_kind(spec)
-        default = spec.get("default")
-        if kind == "enum":
-            values = spec.get("enum") or (spec.get("items") or {}).get("enum") or []
+    def _control(self, field: SchemaField) -> widgets.ValueWidget:
+        default = field.default if field.has_default else None
+        if field.kind == "enum" and field.multiple:
+            values = field.enum or ()
+            chosen = tuple(v for v in default if v in values) if isinstance(default, list) else ()
+            return widgets.SelectMultiple(
+                options=[(field.label(v), v) for v in values],
+                value=chosen,
+                rows=min(len(values), 5),
+            )
+        if field.kind == "enum":
+            values = field.enum or ()
             return widgets.Dropdown(
-                options=[(_UNSET, None)] + [(str(v), v) for v in values],
+                options=[(_UNSET, None)] + [(field.label(v), v) for v in values],
                 value=default if default in values else None,
             )
-        if kind == "boolean":
+        if field.kind == "boolean":
             return widgets.Dropdown(
                 options=[(_UNSET, None), ("true", True), ("false", False)],
                 value=default if isinstance(default, bool) else None,
             )
-        low, high = spec.get("minimum"), spec.get("maximum")
-        placeholder = f"{low} to {high}" if kind in ("integer", "number") else ""
-        return widgets.Text(
-            value="" if default is None else str(default), placeholder=placeholder or "not set"
-        )
+        placeholder = "values separated by commas" if field.multiple else ""
+        if field.kind in ("integer", "number"):
+            placeholder = f"{field.minimum} to {field.maximum}"
+        if isinstance(default, list):
+            text = ", ".join(map(str, default))
+        else:
+            text = "" if default is None else str(default)
+        return widgets.Text(value=text, placeholder=placeholder or "not set")
 
     def _recompute(self) -> None:
         values: dict[str, Any] = {}
         problems: list[str] = []
+        fields = self.fields
         for name, control in self.controls.items():
-            spec = self.properties.get(name) or {}
             raw = control.value
-            if raw is None or raw == "":
+            if raw is None or raw == "" or raw == ():
                 continue
-            kind = constraint_kind(spec)
-            if kind in ("integer", "number"):
-                try:
-                    values[name] = _parse_number(str(raw), kind)
-                except ValueError:
-                    wanted = "a whole number" if kind == "integer" else "a number"
-                    problems.append(f"{name}: {raw!r} is not {wanted}")
-            else:
-                values[name] = raw
+            try:
+                values[name] = _read_value(fields[name], raw)
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
         try:
-            validate_order_parameters(values, self.schema or {}, require=False)
+            validate_order_parameters(values, fields, require=False)
         except ValidationError as exc:
             for error in exc.errors:
-                name = error.field.removeprefix("order_parameters.")
+                name = error.field.removeprefix("order_parameters.").split("[")[0]
                 values.pop(name, None)
                 problems.append(f"{name}: {error.message}")
         with self.hold_trait_notifications():

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.models import Product
+from stat_widgets.models.product_schema import SchemaField
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 
@@ -26,22 +27,22 @@ def product_label(product: Product) -> str:
     return product.id
 
 
-def describe_constraint(name: str, schema: dict[str, Any]) -> str:
-    """One line of plain text for one constraint property: title, type, range or values."""
-    kinds = schema.get("type", "any")
-    kind = "/".join(kinds) if isinstance(kinds, list) else str(kinds)
-    enum = schema.get("enum") or (schema.get("items") or {}).get("enum")
-    parts = [f"{schema.get('title') or name} [{name}]: {kind}"]
-    if enum:
-        parts.append("one of " + ", ".join(str(v) for v in enum))
-    low, high = schema.get("minimum"), schema.get("maximum")
+def describe_field(field: SchemaField) -> str:
+    """One line of plain text for one field: title, name, type, values or range, notes."""
+    kind = field.type + ("[]" if field.multiple else "") + (" or null" if field.nullable else "")
+    parts = [f"{field.title} [{field.name}]: {kind}"]
+    if field.enum:
+        parts.append("one of " + ", ".join(field.label(v) for v in field.enum))
+    low, high = field.minimum, field.maximum
     if low is not None or high is not None:
-        unit = f" {schema['unit']}" if "unit" in schema else ""
+        unit = f" {field.unit}" if field.unit else ""
         low_text = "…" if low is None else str(low)
         high_text = "…" if high is None else str(high)
         parts.append(f"{low_text} to {high_text}{unit}")
-    if schema.get("description"):
-        parts.append(f"— {schema['description']}")
+    if field.description:
+        parts.append(f"— {field.description}")
+    if field.note:
+        parts.append(f"({field.note})")
     return " ".join(parts)
 
 
@@ -62,15 +63,14 @@ def product_details_html(product: Product | None) -> str:
         limits.append("geometry: " + ", ".join(sorted(kinds)))
     if limits:
         out.append(f"<div>{_html.muted(' · '.join(limits))}</div>")
-    properties = product.properties
-    if properties:
-        items = "".join(
-            f"<li>{_html.escape(describe_constraint(name, schema or {}))}</li>"
-            for name, schema in properties.items()
-        )
+    fields = product.fields
+    if len(fields):
+        items = "".join(f"<li>{_html.escape(describe_field(f))}</li>" for f in fields)
         out.append(f"<div>Constraints you can filter on:</div><ul>{items}</ul>")
     else:
         out.append(f"<div>{_html.muted('This product exposes no constraints to filter on.')}</div>")
+    notes = [n for n in fields.notes if not any(n.startswith(f"{f.name}: ") for f in fields)]
+    out += [f"<div>{_html.muted(n)}</div>" for n in notes]
     return "".join(out)
 
 
@@ -150,4 +150,4 @@ class ProductPicker(widgets.VBox):
         self.error_label.message = change["new"]
 
 
-__all__ = ["ProductPicker", "describe_constraint", "product_details_html", "product_label"]
+__all__ = ["ProductPicker", "describe_field", "product_details_html", "product_label"]

@@ -88,7 +88,7 @@ async def test_products_and_one_product_with_constraints(make_client: Any, stat_
     one = await call(client.product(PRODUCT))
     assert one.id == PRODUCT
     assert one.constraints["type"] == "object"
-    assert "eo:cloud_cover" in one.properties
+    assert "eo:cloud_cover" in one.fields
     assert one == next(p for p in products if p.id == PRODUCT)
     assert all(link.href.startswith("http://127.0.0.1") for link in one.links)
 

@@ -59,7 +59,7 @@ def test_link_models_and_missing_links_are_accepted() -> None:
 @pytest.mark.parametrize(
     ("links", "message"),
     [
-        ({"href": "http://h", "rel": "self"}, "links must be a list"),
+        ("http://h/order/o1", "links must be a list of link objects or a map"),
         ([{"rel": "self"}], "link 0 has no href string"),
         ([{"href": "http://h/a", "rel": "self"}, {"href": "http://h/b"}], "link 1 has no rel"),
         ([{"href": 5, "rel": "self"}], "link 0 has no href string"),

@@ -46,15 +46,15 @@ def test_products_parse_with_the_product_model(stat_url: str) -> None:
     optical = by_id["optical-vhr"]
     assert optical.geometry_types == {"Polygon", "MultiPolygon", "Point"}
     assert optical.max_area_km2 == 2000
-    assert optical.properties["eo:cloud_cover"]["maximum"] == 100
+    assert optical.fields["eo:cloud_cover"].maximum == 100
     assert by_id["multispectral-wide"].geometry_types == {"Polygon"}
     assert by_id["multispectral-wide"].max_area_km2 == 20000
-    sar = by_id["sar-x-band"].properties
-    assert sar["sar:polarizations"]["enum"] == ["HH", "HV", "VH", "VV"]
-    assert sar["sar:incidence_angle"]["minimum"] == 15
-    stereo = by_id["optical-stereo-video"].properties
-    assert stereo["stereo"]["type"] == "boolean"
-    assert stereo["priority"]["enum"] == ["standard", "urgent"]
+    sar = by_id["sar-x-band"].fields
+    assert sar["sar:polarizations"].enum == ("HH", "HV", "VH", "VV")
+    assert sar["sar:incidence_angle"].minimum == 15
+    stereo = by_id["optical-stereo-video"].fields
+    assert stereo["stereo"].type == "boolean"
+    assert stereo["priority"].enum == ("standard", "urgent")
     for product in products:
         assert product.title and product.description and product.keywords
         self_link = next(link for link in product.links if link.rel == "self")

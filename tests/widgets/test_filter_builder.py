@@ -9,7 +9,7 @@ import pytest
 from stat_widgets.client import StatClient
 from stat_widgets.models import Product, validate_filter
 from stat_widgets.widgets import FilterBuilder
-from stat_widgets.widgets.filter_builder import NUMBER_OPERATORS, constraint_kind
+from stat_widgets.widgets.filter_builder import NUMBER_OPERATORS
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +34,12 @@ def test_every_product_gets_a_row_per_constraint(products: list[Product]) -> Non
     assert products
     for product in products:
         builder = FilterBuilder(product.constraints)
-        for name, schema in product.properties.items():
+        properties = product.constraints["properties"]
+        for name, schema in properties.items():
             row = builder.add_row(name)
-            kind = constraint_kind(schema)
+            kind = row.kind
             assert list(row.property.options) == [
-                ((s.get("title") or n), n) for n, s in product.properties.items()
+                ((s.get("title") or n), n) for n, s in properties.items()
             ]
             if kind in ("number", "integer"):
                 assert tuple(row.operator.options) == NUMBER_OPERATORS
@@ -65,11 +66,11 @@ def test_every_product_gets_a_row_per_constraint(products: list[Product]) -> Non
                 assert row.cql2() == {"op": "=", "args": [{"property": name}, "x"]}
         assert builder.error == ""
         assert builder.value is not None
-        assert _property_names(builder.value) == set(product.properties)
+        assert _property_names(builder.value) == set(properties)
         assert validate_filter(builder.value, product.constraints) == builder.value
-        if len(product.properties) > 1:
+        if len(properties) > 1:
             assert builder.value["op"] == "and"
-        assert "AND" in builder.text_view.value or len(product.properties) == 1
+        assert "AND" in builder.text_view.value or len(properties) == 1
 
 
 def test_number_row_operators_and_text(products: list[Product]) -> None:
@@ -134,7 +135,7 @@ def test_only_the_products_properties_are_offered(products: list[Product]) -> No
     wide = next(p for p in products if p.id == "multispectral-wide")
     builder = FilterBuilder(wide.constraints)
     row = builder.add_row()
-    assert {v for _, v in row.property.options} == set(wide.properties)
+    assert {v for _, v in row.property.options} == set(wide.fields.names)
     with pytest.raises(ValueError, match="not a constraint of this product"):
         builder.add_row("sar:polarizations")
 

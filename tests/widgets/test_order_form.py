@@ -35,7 +35,7 @@ def fill(form: OrderForm, product_id: str = "optical-vhr", ring: list | None = N
     draw(form, ring or SQUARE)
     form.product_picker.dropdown.value = product_id
     form.interval.preset_buttons["Next 7 days"].click()
-    if "eo:cloud_cover" not in form.filters.properties:
+    if "eo:cloud_cover" not in form.filters.names:
         return
     form.filters.add_button.click()
     row = form.filters.rows[0]

@@ -40,7 +40,7 @@ def test_order_parameters_section_from_the_schema(
     assert [v for _, v in delivery.options] == [None, "standard", "express"]
     assert delivery.value == "standard"  # the schema's default
     # The filter rows come from the product's queryables.
-    assert set(form.filters.properties) == {"off_nadir", "cloud_cover"}
+    assert set(form.filters.names) == {"off_nadir", "cloud_cover"}
     row = form.filters.add_row("cloud_cover")
     row.value_widget.value = 30
 

@@ -1,0 +1,394 @@
+"""The bounded reading under ``product_schema``: survey a schema, resolve its ``$ref``s through
+``referencing`` (never fetching), and flatten one property's ``$ref``/``allOf``/``anyOf``/
+``oneOf``/``const``/nullable forms into one view of its type, values and range.
+
+Nothing here raises anything but ``Unreadable`` (a sentence for the field's note).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+MAX_NODES = 20_000  # objects and arrays in one schema document
+MAX_DEPTH = 40  # nesting of objects and arrays
+MAX_REF_HOPS = 16  # $ref followed while reading one field
+MAX_VIEW_DEPTH = 24  # $ref/allOf/anyOf/items levels within one field
+MAX_ENUM = 2_000
+
+JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object"})
+_DIALECTS = ("draft-04", "draft-06", "draft-07", "2019-09", "2020-12")
+
+
+class Unreadable(Exception):
+    """Why a schema (or one field of it) cannot be read, in words for its note."""
+
+
+def short(text: object, limit: int = 80) -> str:
+    value = str(text)
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+@dataclass
+class Survey:
+    """What one bounded walk over a whole schema found."""
+
+    nodes: int = 0
+    depth: int = 0
+    refs: set[str] = field(default_factory=set)
+    tuple_items: bool = False
+    definitions: bool = False
+
+
+def survey(root: Any) -> Survey:
+    """Count objects/arrays and nesting (stopping past the bounds), collect the ``$ref``s."""
+    found = Survey()
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        found.nodes += 1
+        found.depth = max(found.depth, depth)
+        if found.nodes > MAX_NODES or depth > MAX_DEPTH:
+            return found
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                found.refs.add(ref)
+            found.tuple_items = found.tuple_items or isinstance(node.get("items"), list)
+            found.definitions = found.definitions or isinstance(node.get("definitions"), dict)
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return found
+
+
+def _refuse(uri: str) -> Any:
+    """The registry's ``retrieve``: a reference outside the document is never fetched."""
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)
+
+
+class Source:
+    """One schema document: the root of its fields' ``ref``s, its JSON Schema dialect, and a
+    ``referencing`` registry over it alone (built only when the document has a ``$ref`` or a
+    validator asks). ``validators`` is the cache ``schema_check`` keeps per field."""
+
+    def __init__(self, uri: str, root: dict, found: Survey) -> None:
+        self.uri = uri
+        self.root = root
+        self.dialect = _dialect(root, found)
+        self.notes: list[str] = []
+        self.validators: dict[str, Any] = {}
+        self.checker: Any = None  # the validator class, set by schema_check
+        self._registry: Any = None
+        self._broken = ""
+        if found.refs:
+            self._fix_misplaced_refs(found.refs)
+
+    # -- registry -----------------------------------------------------------------------------
+    @property
+    def spec(self) -> Any:
+        import referencing.jsonschema as rj
+
+        return {
+            "draft-04": rj.DRAFT4,
+            "draft-06": rj.DRAFT6,
+            "draft-07": rj.DRAFT7,
+            "2019-09": rj.DRAFT201909,
+        }.get(self.dialect, rj.DRAFT202012)
+
+    @property
+    def registry(self) -> Any:
+        if self._registry is None and not self._broken:
+            from referencing import Registry
+
+            try:
+                resource = self.spec.create_resource(self.root)
+                self._registry = Registry(retrieve=_refuse).with_resource(self.uri, resource)
+                self._registry = self._registry.crawl()
+            except Exception as exc:  # a malformed $id or anchor: refs stay unresolved
+                self._broken = f"its references cannot be indexed ({exc.__class__.__name__})"
+        return self._registry
+
+    def resolver(self) -> Any:
+        registry = self.registry
+        if registry is None:
+            raise Unreadable(self._broken or "its references cannot be resolved")
+        return registry.resolver(base_uri=self.uri)
+
+    def lookup(self, ref: str, resolver: Any = None) -> tuple[Any, Any]:
+        """The schema ``ref`` points to, and the resolver to read it with."""
+        from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
+
+        try:
+            resolved = (resolver or self.resolver()).lookup(ref)
+        except (PointerToNowhere, NoSuchAnchor):
+            raise Unreadable(f"$ref {short(ref)} does not resolve") from None
+        except Unresolvable:
+            raise Unreadable(
+                f"$ref {short(ref)} points outside this document, which is never fetched"
+            ) from None
+        except Unreadable:
+            raise
+        except Exception:  # e.g. a pointer segment that is not an index into an array
+            raise Unreadable(f"$ref {short(ref)} does not resolve") from None
+        return resolved.contents, resolved.resolver
+
+    def locate(self, ref: str) -> tuple[dict, str | None]:
+        """A top-level ``$ref``'s target and its JSON pointer (None when it is not one)."""
+        try:
+            contents, _ = self.lookup(ref)
+        except Unreadable:
+            self.notes.append(f"the top-level $ref {short(ref)} does not resolve")
+            return {}, None
+        pointer = unquote(ref[1:]) if ref.startswith("#/") else None
+        return (contents if isinstance(contents, dict) else {}), (ref[1:] if pointer else None)
+
+    def _fix_misplaced_refs(self, refs: set[str]) -> None:
+        """STAT-era documents write ``#/parameters/$defs/X`` inside the schema kept under
+        ``parameters`` (a pointer into the enclosing product): read such a reference from the
+        schema's own root when only that way it resolves."""
+        fixes: dict[str, str] = {}
+        for ref in refs:
+            head, _, rest = ref[2:].partition("/")
+            if not ref.startswith("#/") or not rest or unquote(head) in self.root:
+                continue
+            try:
+                self.lookup(ref)
+            except Unreadable:
+                try:
+                    self.lookup("#/" + rest)
+                except Unreadable:
+                    continue
+                fixes[ref] = "#/" + rest
+        if fixes:
+            self.root = _replace_refs(self.root, fixes)
+            self._registry = None
+            example = next(iter(sorted(fixes)))
+            self.notes.append(
+                f"$ref {short(example)} (and the like) read from this schema's own root"
+            )
+
+
+def _replace_refs(node: Any, fixes: dict[str, str]) -> Any:
+    """A copy with the given ``$ref`` values replaced (the document is already bounded)."""
+    if isinstance(node, dict):
+        out = {k: _replace_refs(v, fixes) for k, v in node.items()}
+        if isinstance(out.get("$ref"), str) and out["$ref"] in fixes:
+            out["$ref"] = fixes[out["$ref"]]
+        return out
+    if isinstance(node, list):
+        return [_replace_refs(v, fixes) for v in node]
+    return node
+
+
+def _dialect(root: dict, found: Survey) -> str:
+    declared = root.get("$schema")
+    if isinstance(declared, str):
+        for name in _DIALECTS:
+            if name in declared:
+                return name
+    # none (or an unknown one) declared: tuple-form ``items`` and ``definitions`` are draft-07,
+    # the version STAPI recommends; anything else reads the same under 2020-12
+    return "draft-07" if found.tuple_items or found.definitions else "2020-12"
+
+
+# -- one field ---------------------------------------------------------------------------------
+
+
+@dataclass
+class View:
+    """One property's schema with ``$ref``/``allOf``/``anyOf``/``oneOf`` folded in."""
+
+    values: dict[str, Any] = field(default_factory=dict)  # annotations and numeric bounds
+    types: set[str] = field(default_factory=set)  # empty: any
+    unknown_types: set[str] = field(default_factory=set)
+    enum: tuple[Any, ...] | None = None
+    labels: tuple[str, ...] = ()
+    nullable: bool = False
+    null_only: bool = False
+    items: View | None = None
+    items_note: str = ""
+
+    def text(self, key: str) -> str:
+        value = self.values.get(key)
+        return value if isinstance(value, str) else ""
+
+    def number(self, key: str) -> float | None:
+        value = self.values.get(key)
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+_ANNOTATIONS = ("title", "description", "default", "unit", "format")
+_LOWER = ("minimum", "exclusiveMinimum")
+_UPPER = ("maximum", "exclusiveMaximum")
+
+
+def own_view(node: dict) -> View:
+    view = View(values={k: node[k] for k in (*_ANNOTATIONS, *_LOWER, *_UPPER) if k in node})
+    kind = node.get("type")
+    names = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    for name in names:
+        low = str(name).lower()
+        if low == "null":
+            view.nullable = True
+        elif low in JSON_TYPES:
+            view.types.add(low)
+        else:
+            view.unknown_types.add(short(name, 40))
+    view.null_only = view.nullable and not view.types and not view.unknown_types
+    view.nullable = view.nullable or node.get("nullable") is True
+    if "const" in node:
+        values = [node["const"]]
+        title = node.get("title")
+        view.labels = (title,) if isinstance(title, str) and title else ()
+    else:
+        values = node.get("enum") if isinstance(node.get("enum"), list) else None
+    if values is not None:
+        if None in values:
+            view.nullable = True
+        view.enum = tuple(v for v in values[:MAX_ENUM] if v is not None)
+        view.null_only = not view.enum
+        if view.labels and len(view.labels) != len(view.enum):
+            view.labels = ()
+    return view
+
+
+def merge(outer: View, inner: View) -> View:
+    """Both at once (``allOf``, or a ``$ref`` and its siblings); the outer one names it."""
+    if outer.types and inner.types:
+        types = outer.types & inner.types
+        if not types and {"integer", "number"} <= outer.types | inner.types:
+            types = {"integer"}
+        if not types:
+            raise Unreadable("its parts allow no common type")
+    else:
+        types = outer.types or inner.types
+    enum, labels = outer.enum, outer.labels
+    if enum is not None and inner.enum is not None:
+        pairs = [(v, lab) for v, lab in _labelled(outer) if v in inner.enum]
+        enum, labels = tuple(v for v, _ in pairs), tuple(lab for _, lab in pairs)
+        labels = labels if outer.labels else ()
+    elif enum is None:
+        enum, labels = inner.enum, inner.labels
+    values = {**inner.values, **outer.values}
+    for name in _LOWER + _UPPER:
+        both = [v.number(name) for v in (outer, inner) if v.number(name) is not None]
+        if both:
+            values[name] = (max if name in _LOWER else min)(both)
+    open_outer = outer.nullable or not outer.types
+    open_inner = inner.nullable or not inner.types
+    return View(
+        values=values,
+        types=types,
+        unknown_types=outer.unknown_types | inner.unknown_types,
+        enum=enum,
+        labels=labels,
+        nullable=open_outer and open_inner and (outer.nullable or inner.nullable),
+        null_only=outer.null_only and inner.null_only,
+        items=outer.items or inner.items,
+        items_note=outer.items_note or inner.items_note,
+    )
+
+
+def _labelled(view: View) -> list[tuple[Any, str]]:
+    enum = view.enum or ()
+    labels = view.labels if len(view.labels) == len(enum) else tuple(str(v) for v in enum)
+    return list(zip(enum, labels, strict=True))
+
+
+def alternatives(views: list[View]) -> View:
+    """``anyOf``/``oneOf`` of simple types: the union of their types and values; a
+    ``{"type": "null"}`` branch makes the field nullable."""
+    nullable = any(v.null_only or v.nullable for v in views)
+    real = [v for v in views if not v.null_only]
+    if not real:
+        return View(nullable=True, null_only=True)
+    if len(real) == 1:
+        only = real[0]
+        return View(**{**only.__dict__, "nullable": nullable or only.nullable})
+    unknown = set().union(*(v.unknown_types for v in real))
+    typed = all(v.types or v.enum for v in real)
+    types = set().union(*(v.types for v in real)) if typed else set()
+    if all(v.enum for v in real):
+        pairs: list[tuple[Any, str]] = []
+        for view in real:
+            pairs += [p for p in _labelled(view) if p not in pairs]
+        has_labels = any(v.labels for v in real)
+        return View(
+            types=types,
+            unknown_types=unknown,
+            enum=tuple(v for v, _ in pairs),
+            labels=tuple(lab for _, lab in pairs) if has_labels else (),
+            nullable=nullable,
+        )
+    return View(types=types, unknown_types=unknown, nullable=nullable)
+
+
+def flatten(source: Source, node: Any) -> View:
+    """One field's schema as a ``View``; ``Unreadable`` names what cannot be read."""
+    return _Flattener(source).view(node, None, 0)
+
+
+class _Flattener:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.hops = 0
+        self.chain: list[int] = []
+
+    def view(self, node: Any, resolver: Any, depth: int) -> View:
+        if depth > MAX_VIEW_DEPTH:
+            raise Unreadable(f"its schema nests more than {MAX_VIEW_DEPTH} levels")
+        if node is True or node == {}:
+            return View()
+        if node is False:
+            raise Unreadable("its schema accepts no value")
+        if not isinstance(node, dict):
+            raise Unreadable(f"its schema is not a JSON Schema object ({type(node).__name__})")
+        view = own_view(node)
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            view = merge(view, self.follow(ref, resolver, depth))
+        parts = node.get("allOf")
+        if isinstance(parts, list):
+            for part in parts:
+                view = merge(view, self.view(part, resolver, depth + 1))
+        for key in ("anyOf", "oneOf"):
+            branches = node.get(key)
+            if isinstance(branches, list) and branches:
+                views = [self.view(b, resolver, depth + 1) for b in branches]
+                view = merge(view, alternatives(views))
+        self.read_items(view, node, resolver, depth)
+        return view
+
+    def follow(self, ref: str, resolver: Any, depth: int) -> View:
+        self.hops += 1
+        if self.hops > MAX_REF_HOPS:
+            raise Unreadable(f"it follows more than {MAX_REF_HOPS} $refs")
+        contents, inner = self.source.lookup(ref, resolver)
+        if id(contents) in self.chain:
+            raise Unreadable(f"$ref {short(ref)} refers back to itself")
+        self.chain.append(id(contents))
+        try:
+            return self.view(contents, inner, depth + 1)
+        finally:
+            self.chain.pop()
+
+    def read_items(self, view: View, node: dict, resolver: Any, depth: int) -> None:
+        items = node.get("items")
+        if isinstance(node.get("prefixItems"), list) and not isinstance(items, dict):
+            items = node["prefixItems"]
+        if items is None or items is True or items == {} or items == []:
+            return
+        try:
+            if isinstance(items, list):  # the tuple form: any of its positions
+                view.items = alternatives([self.view(i, resolver, depth + 1) for i in items])
+            else:
+                view.items = self.view(items, resolver, depth + 1)
+        except Unreadable as exc:
+            view.items, view.items_note = None, f"its items cannot be read ({exc}); free text"
