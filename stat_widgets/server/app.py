@@ -154,6 +154,9 @@ def _order_body(stored: StoredOrder, base: str, now_ms: int) -> dict[str, Any]:
 
 def _product_body(state: _State, product_id: str, base: str) -> dict[str, Any]:
     body = dict(state.product_bodies[product_id])
+    # the seed's OpenAPI (stat.yaml) requires both; its README names neither
+    body.setdefault("type", "Product")
+    body.setdefault("license", "proprietary")
     own = [link for link in body.get("links", []) if link.get("rel") not in ("self", "root")]
     body["links"] = [
         _link(f"{base}/products/{quote(product_id, safe='')}", "self", body.get("title") or None),
@@ -311,6 +314,7 @@ def _add_routes(app: FastAPI, state: _State) -> None:
                     _link(f"{base}/conformance", "conformance", "Conformance classes"),
                     _link(f"{base}/products", "products", "Products"),
                     _link(f"{base}/orders", "orders", "Orders"),
+                    {**_link(f"{base}/order", "create-order", "Create an order"), "method": "POST"},
                 ],
             }
         )
@@ -339,7 +343,10 @@ def _add_routes(app: FastAPI, state: _State) -> None:
         return JSONResponse(_product_body(state, product_id, _base(request)))
 
     def create(raw: bytes, user: str, key: str | None, base: str) -> JSONResponse:
-        order_request = _validate(state, _parse_body(raw))
+        body = _parse_body(raw)
+        if "filters" in body and "filter" not in body:  # stat.yaml's spelling of the field
+            body["filter"] = body.pop("filters")
+        order_request = _validate(state, body)
         try:
             stored, created = state.store.insert(
                 order_id=uuid.uuid4().hex,
@@ -379,6 +386,14 @@ def _add_routes(app: FastAPI, state: _State) -> None:
         # Inline, not in the thread pool: validation and one WAL insert take well under a
         # millisecond, less than the hop to a worker thread and back.
         return create(raw, user, key, _base(request))
+
+    # The seed's OpenAPI (stat.yaml) posts to /orders; its README to /order. Both create.
+    app.post(
+        "/orders",
+        status_code=201,
+        summary="Create an order (the seed OpenAPI's path; the same as POST /order)",
+        openapi_extra=_order_request_openapi(),
+    )(create_order)
 
     @app.get("/orders", summary="The user's orders, newest first")
     def list_orders(request: Request) -> JSONResponse:
