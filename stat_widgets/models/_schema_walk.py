@@ -76,7 +76,7 @@ def _refuse(uri: str) -> Any:
 class Source:
     """One schema document: the root of its fields' ``ref``s, its JSON Schema dialect, and a
     ``referencing`` registry over it alone (built only when the document has a ``$ref`` or a
-    validator asks). ``validators`` is the cache ``schema_check`` keeps per field."""
+    validator asks). ``validators`` and ``results`` are the caches ``schema_check`` keeps."""
 
     def __init__(self, uri: str, root: dict, found: Survey) -> None:
         self.uri = uri
@@ -84,6 +84,7 @@ class Source:
         self.dialect = _dialect(root, found)
         self.notes: list[str] = []
         self.validators: dict[str, Any] = {}
+        self.results: dict[Any, tuple] = {}
         self.checker: Any = None  # the validator class, set by schema_check
         self._registry: Any = None
         self._broken = ""
@@ -109,9 +110,14 @@ class Source:
 
             try:
                 resource = self.spec.create_resource(self.root)
-                self._registry = Registry(retrieve=_refuse).with_resource(self.uri, resource)
-                self._registry = self._registry.crawl()
-            except Exception as exc:  # a malformed $id or anchor: refs stay unresolved
+                uris = [self.uri]
+                if isinstance(self.root.get("$id"), str) and self.root["$id"] != self.uri:
+                    uris.append(self.root["$id"])  # refs may name the root by its own $id
+                # not crawled: crawling assumes every subschema is one (STAT-era documents
+                # put plain values where schemas go), and the root is all we resolve in
+                registry = Registry(retrieve=_refuse)
+                self._registry = registry.with_resources((u, resource) for u in uris)
+            except Exception as exc:  # a malformed $id: refs stay unresolved
                 self._broken = f"its references cannot be indexed ({exc.__class__.__name__})"
         return self._registry
 
@@ -123,20 +129,20 @@ class Source:
 
     def lookup(self, ref: str, resolver: Any = None) -> tuple[Any, Any]:
         """The schema ``ref`` points to, and the resolver to read it with."""
-        from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
+        from referencing.exceptions import NoSuchAnchor, PointerToNowhere
 
         try:
             resolved = (resolver or self.resolver()).lookup(ref)
+        except Unreadable:
+            raise
         except (PointerToNowhere, NoSuchAnchor):
             raise Unreadable(f"$ref {short(ref)} does not resolve") from None
-        except Unresolvable:
+        except Exception:  # Unresolvable, or e.g. a pointer step into a plain value
+            if ref.startswith("#"):
+                raise Unreadable(f"$ref {short(ref)} does not resolve") from None
             raise Unreadable(
                 f"$ref {short(ref)} points outside this document, which is never fetched"
             ) from None
-        except Unreadable:
-            raise
-        except Exception:  # e.g. a pointer segment that is not an index into an array
-            raise Unreadable(f"$ref {short(ref)} does not resolve") from None
         return resolved.contents, resolved.resolver
 
     def locate(self, ref: str) -> tuple[dict, str | None]:

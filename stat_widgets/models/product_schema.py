@@ -229,11 +229,12 @@ def _read(schema: Any, label: str) -> ProductSchema:
         )
         return ProductSchema(notes=(note,), readable=False)
     source = Source(SCHEMA_URI, schema, found)
-    notes = list(source.notes)
     try:
         entries, required, closed = _entries(source)
     except Unreadable as exc:
-        return ProductSchema(notes=(*notes, f"the {label} cannot be read: {exc}"), readable=False)
+        notes = (*source.notes, f"the {label} cannot be read: {exc}")
+        return ProductSchema(notes=notes, readable=False)
+    notes = [f"{label}: {note}" for note in source.notes]
     fields = []
     for name, node, pointer in entries[:MAX_FIELDS]:
         fields.append(_field(source, name, node, pointer, name in required))
@@ -273,6 +274,12 @@ def _entries(source: Source) -> tuple[list[tuple[str, Any, str | None]], set[str
             required.update(n for n in names if isinstance(n, str))
         closed = closed or node.get("additionalProperties") is False
     if not structured:  # STAT-era constraints: {"name": {schema}, ...}
+        skipped = [
+            str(k) for k, v in root.items() if k not in _STRUCTURE and not isinstance(v, dict)
+        ]
+        if skipped:
+            listed = ", ".join(skipped[:8]) + (" …" if len(skipped) > 8 else "")
+            source.notes.append(f"not field schemas, so not offered: {listed}")
         for name, sub in root.items():
             if name in _STRUCTURE or not isinstance(sub, dict):
                 continue
@@ -323,12 +330,15 @@ def _field(
             **common, types=frozenset(view.types), multiple=True, note=note, ref=ref, source=source
         )
     kind, note = _value_type(item.types, item.enum)
+    labels = item.labels
+    if labels == (title,) and item.enum is not None and len(item.enum) == 1:
+        labels = ()  # a lone ``const`` titled like its field: the title names the field
     return SchemaField(
         **common,
         type=kind,
         types=frozenset(item.types),
         enum=item.enum,
-        labels=item.labels,
+        labels=labels,
         minimum=item.number("minimum"),
         maximum=item.number("maximum"),
         exclusive_minimum=item.number("exclusiveMinimum"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from stat_widgets.models import Link, Order
-from stat_widgets.models.links import BASE_URL, absolute_links
+from stat_widgets.models import Link, Order, OrdersPage, Product
+from stat_widgets.models.links import BASE_URL, MAX_LINKS, absolute_links, check_link_records
 
 ORDER = {"id": "o1", "status": "received", "created": "2025-06-01T00:00:00Z"}
 
@@ -72,3 +72,68 @@ def test_malformed_links_are_refused_naming_the_link(links: object, message: str
         Order.model_validate({**ORDER, "links": links})
     assert message in str(caught.value)
     assert "links" in str(caught.value)
+
+
+# -- links as a map: the seed's ``Map<object, Link Object>`` and STAT-era products ----------
+
+LIST = [
+    {"href": "http://h/orders?page=2", "rel": "next"},
+    {"href": "http://h/orders", "rel": "first", "title": "Newest"},
+]
+BY_REL = {
+    "next": {"href": "http://h/orders?page=2"},
+    "first": {"href": "http://h/orders", "title": "Newest"},
+}
+REL_INSIDE = {"a": {"href": "http://h/orders?page=2", "rel": "next"}, "b": LIST[1]}
+
+
+@pytest.mark.parametrize("links", [LIST, BY_REL, REL_INSIDE], ids=["list", "by-rel", "rel-inside"])
+def test_links_read_the_same_as_a_list_or_a_map(links: object) -> None:
+    page = OrdersPage.model_validate({"orders": [], "links": links})
+    assert page.next.href == "http://h/orders?page=2"
+    assert page.first.title == "Newest"
+    order = Order.model_validate({**ORDER, "links": links})
+    assert [(link.rel, link.href) for link in order.links] == [(x["rel"], x["href"]) for x in LIST]
+    product = Product.model_validate({"id": "p", "links": links})
+    assert [link.rel for link in product.links] == ["next", "first"]
+
+
+def test_a_single_link_object_and_a_list_per_rel() -> None:
+    one = Product.model_validate({"id": "p", "links": {"href": "http://h/docs", "rel": "docs"}})
+    assert [(link.rel, link.href) for link in one.links] == [("docs", "http://h/docs")]
+    many = check_link_records({"alternate": [{"href": "http://h/a"}, {"href": "http://h/b"}]})
+    assert [(r["rel"], r["href"]) for r in many] == [
+        ("alternate", "http://h/a"),
+        ("alternate", "http://h/b"),
+    ]
+
+
+def test_relative_hrefs_in_a_map_resolve_against_the_page() -> None:
+    records = check_link_records({"next": {"href": "orders?page=2"}}, "http://h/api/orders")
+    assert records == [{"href": "http://h/api/orders?page=2", "rel": "next"}]
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        ({"next": {"title": "no href"}}, "link 'next' has no href string"),
+        ({"next": "http://h/x"}, "link 'next' is not a link object"),
+        ({"href": "http://h/x"}, "link 'links' has no rel string"),
+        ({"next": {"href": 5}}, "link 'next' has no href string"),
+    ],
+)
+def test_malformed_links_in_a_map_are_refused_naming_the_key(links: object, message: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=message):
+        Order.model_validate({**ORDER, "links": links})
+    with pytest.raises(pydantic.ValidationError, match=message):
+        OrdersPage.model_validate({"orders": [], "links": links})
+
+
+def test_the_same_bound_holds_for_a_list_and_a_map() -> None:
+    as_list = [{"href": f"http://h/{i}", "rel": "item"} for i in range(MAX_LINKS + 1)]
+    as_map = {f"k{i}": {"href": f"http://h/{i}", "rel": "item"} for i in range(MAX_LINKS + 1)}
+    per_rel = {"item": as_list}
+    for links in (as_list, as_map, per_rel):
+        with pytest.raises(ValueError, match="more than 1,000 links"):
+            check_link_records(links)
+    assert len(check_link_records(as_list[:MAX_LINKS])) == MAX_LINKS
