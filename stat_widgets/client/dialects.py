@@ -6,6 +6,7 @@ turns the answers into models, so the sync and async clients share every line of
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -40,6 +41,7 @@ from stat_widgets.models.links import (
 )
 
 from ._http import NO_BODY, Call, Op, Protocol, Retry
+from .stat_paths import OrderPaths, other_spelling
 
 STAT = "stat"
 STAPI = "stapi"
@@ -155,7 +157,7 @@ class Dialect:
         self.protocol = protocol
         if any("idempotency" in str(uri).lower() for uri in conforms_to or []):
             self.honours_idempotency = True
-        self.landing_links = _landing_links(landing, str(base_url))
+        self.landing = landing
 
     def url(self, *segments: str, **params: Any) -> str:
         url = self.base_url.join("/".join(segments))
@@ -324,7 +326,7 @@ class StatDialect(Dialect):
             )
         call = Call(
             "POST",
-            self.create_url,
+            self.paths.create_url,
             json=request.model_dump(mode="json"),
             headers={"Idempotency-Key": key},
             retry=Retry.KEYED if self.honours_idempotency else Retry.UNSENT,
@@ -337,25 +339,27 @@ class StatDialect(Dialect):
             # created: the path is not there (404) or takes no POST (405)
             if exc.status_code not in (404, 405):
                 raise
-            call = replace(call, url=self._other_spelling(self.create_url))
+            call = replace(call, url=other_spelling(call.url))
             response, data = yield from self._instead(call, exc)
-            self.create_url = call.url
+            self.paths.create_url = call.url
         with self.expecting(call, response, "an order"):
             order = self._order(str(response.url), data)
-        self._learn_order_url(order)
+        self.paths.learn(order)
         return order
 
     def order(self, order_id: str) -> Op[Order]:
-        call = Call("GET", self.order_url(order_id), what="order")
+        call = Call("GET", self.paths.order_url(order_id), what="order")
         try:
             response, data = yield from self.get_json(call)
         except APIError as exc:
-            if exc.status_code not in (404, 405) or self._order_prefix_learned:
+            if exc.status_code not in (404, 405) or self.paths.learnt:
                 raise
-            call = replace(call, url=self._other_spelling(call.url))
+            call = replace(call, url=other_spelling(call.url))
             response, data = yield from self._instead(call, exc)
         with self.expecting(call, response, "an order"):
-            return self._order(str(response.url), data)
+            order = self._order(str(response.url), data)
+        self.paths.learn(order)
+        return order
 
     def _instead(self, call: Call, first: APIError) -> Op[tuple[httpx.Response, Any]]:
         """``call`` in place of one that found no such path; if this one finds none either,
@@ -367,47 +371,10 @@ class StatDialect(Dialect):
                 raise first from None
             raise
 
-    # -- where orders live: the server's links, else the README's paths ------------------------
-    @property
-    def create_url(self) -> str:
-        """``POST`` here to create an order: the landing page's ``create-order`` link (or a
-        POST link to ``order``/``orders``), else the README's ``/order``."""
-        found = getattr(self, "_create_url", None)
-        if found is None:
-            link = _create_link(self.landing_links)
-            found = link.href if link is not None else self.url("order")
-            self._create_url = found
-        return found
-
-    @create_url.setter
-    def create_url(self, value: str) -> None:
-        self._create_url = value
-
-    _order_prefix: str | None = None
-    _order_prefix_learned = False
-
-    def order_url(self, order_id: str) -> str:
-        """An order's own URL: as the server's ``self`` links spell it, else below the create
-        endpoint (the README's ``/order/{id}``)."""
-        prefix = self._order_prefix or self.create_url.split("?")[0].rstrip("/") + "/"
-        return prefix + _segment(order_id)
-
-    def _learn_order_url(self, order: Order) -> None:
-        link = order.link("self")
-        tail = "/" + _segment(order.id)
-        if link is not None and link.href.split("?")[0].endswith(tail):
-            self._order_prefix = link.href.split("?")[0][: -len(tail)] + "/"
-            self._order_prefix_learned = True
-
-    def _other_spelling(self, url: str) -> str:
-        """``…/order…`` ↔ ``…/orders…`` at the last path segment that is either."""
-        parts = urlsplit(url)
-        segments = parts.path.split("/")
-        for i in range(len(segments) - 1, -1, -1):
-            if segments[i] in ("order", "orders"):
-                segments[i] = "orders" if segments[i] == "order" else "order"
-                return parts._replace(path="/".join(segments)).geturl()
-        return url
+    @functools.cached_property
+    def paths(self) -> OrderPaths:
+        """Where this server takes and keeps orders (``stat_paths``)."""
+        return OrderPaths(self.url("order"), self.landing, str(self.base_url))
 
     def _order(self, base: str, data: dict) -> Order:
         return Order.model_validate(data, context={BASE_URL: base})
@@ -429,7 +396,7 @@ class StatDialect(Dialect):
             )
 
     def order_statuses(self, order_id: str) -> Op[list[StatusRecord]]:
-        call = Call("GET", self.order_url(order_id) + "/statuses", what="status history")
+        call = Call("GET", self.paths.order_url(order_id) + "/statuses", what="status history")
         response, data = yield from self.get_json(call)
         with self.expecting(call, response, "a status history {statuses: [...]}"):
             items = data["statuses"] if isinstance(data, dict) else data
@@ -596,26 +563,6 @@ class StapiDialect(Dialect):
             with self.expecting(page, response, "a status history {statuses: [...]}"):
                 records.extend(_status_record(item) for item in data["statuses"])
         return records
-
-
-def _landing_links(landing: dict | None, base: str) -> list[Link]:
-    """The landing page's links, for discovery only: malformed ones are passed over."""
-    if not isinstance(landing, dict):
-        return []
-    try:
-        return links_of(check_link_records(landing.get("links"), base))
-    except ValueError:
-        return []
-
-
-def _create_link(links: list[Link]) -> Link | None:
-    for link in links:
-        if link.rel == "create-order":
-            return link
-    for link in links:
-        if (link.method or "").upper() == "POST" and link.rel in ("order", "orders", "create"):
-            return link
-    return None
 
 
 def _short(text: object, limit: int = 80) -> str:

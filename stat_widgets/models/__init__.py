@@ -35,6 +35,7 @@ from stat_widgets.models.order import (
 )
 from stat_widgets.models.parameters import validate_order_parameters
 from stat_widgets.models.product import Product
+from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.models.reference import JSONReference, same_origin
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "OrderStatus",
     "OrdersPage",
     "Product",
+    "ProductSchema",
+    "SchemaField",
     "Simplified",
     "StatusRecord",
     "TimeInterval",
@@ -64,6 +67,7 @@ __all__ = [
     "parse_instant",
     "parse_status",
     "read_geometry",
+    "read_schema",
     "same_origin",
     "shapely_to_geojson",
     "simplify_to_limit",

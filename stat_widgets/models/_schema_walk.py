@@ -1,6 +1,6 @@
 """The bounded reading under ``product_schema``: survey a schema, resolve its ``$ref``s through
 ``referencing`` (never fetching), and flatten one property's ``$ref``/``allOf``/``anyOf``/
-``oneOf``/``const``/nullable forms into one view of its type, values and range.
+``oneOf``/``items`` into one ``View`` (``_schema_view``) of its type, values and range.
 
 Nothing here raises anything but ``Unreadable`` (a sentence for the field's note).
 """
@@ -11,23 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from stat_widgets.models._schema_view import (
+    Unreadable,
+    View,
+    alternatives,
+    merge,
+    own_view,
+    short,
+)
+
 MAX_NODES = 20_000  # objects and arrays in one schema document
 MAX_DEPTH = 40  # nesting of objects and arrays
 MAX_REF_HOPS = 16  # $ref followed while reading one field
 MAX_VIEW_DEPTH = 24  # $ref/allOf/anyOf/items levels within one field
-MAX_ENUM = 2_000
-
-JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object"})
 _DIALECTS = ("draft-04", "draft-06", "draft-07", "2019-09", "2020-12")
-
-
-class Unreadable(Exception):
-    """Why a schema (or one field of it) cannot be read, in words for its note."""
-
-
-def short(text: object, limit: int = 80) -> str:
-    value = str(text)
-    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
 @dataclass
@@ -202,138 +199,6 @@ def _dialect(root: dict, found: Survey) -> str:
     # none (or an unknown one) declared: tuple-form ``items`` and ``definitions`` are draft-07,
     # the version STAPI recommends; anything else reads the same under 2020-12
     return "draft-07" if found.tuple_items or found.definitions else "2020-12"
-
-
-# -- one field ---------------------------------------------------------------------------------
-
-
-@dataclass
-class View:
-    """One property's schema with ``$ref``/``allOf``/``anyOf``/``oneOf`` folded in."""
-
-    values: dict[str, Any] = field(default_factory=dict)  # annotations and numeric bounds
-    types: set[str] = field(default_factory=set)  # empty: any
-    unknown_types: set[str] = field(default_factory=set)
-    enum: tuple[Any, ...] | None = None
-    labels: tuple[str, ...] = ()
-    nullable: bool = False
-    null_only: bool = False
-    items: View | None = None
-    items_note: str = ""
-
-    def text(self, key: str) -> str:
-        value = self.values.get(key)
-        return value if isinstance(value, str) else ""
-
-    def number(self, key: str) -> float | None:
-        value = self.values.get(key)
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-_ANNOTATIONS = ("title", "description", "default", "unit", "format")
-_LOWER = ("minimum", "exclusiveMinimum")
-_UPPER = ("maximum", "exclusiveMaximum")
-
-
-def own_view(node: dict) -> View:
-    view = View(values={k: node[k] for k in (*_ANNOTATIONS, *_LOWER, *_UPPER) if k in node})
-    kind = node.get("type")
-    names = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
-    for name in names:
-        low = str(name).lower()
-        if low == "null":
-            view.nullable = True
-        elif low in JSON_TYPES:
-            view.types.add(low)
-        else:
-            view.unknown_types.add(short(name, 40))
-    view.null_only = view.nullable and not view.types and not view.unknown_types
-    view.nullable = view.nullable or node.get("nullable") is True
-    if "const" in node:
-        values = [node["const"]]
-        title = node.get("title")
-        view.labels = (title,) if isinstance(title, str) and title else ()
-    else:
-        values = node.get("enum") if isinstance(node.get("enum"), list) else None
-    if values is not None:
-        if None in values:
-            view.nullable = True
-        view.enum = tuple(v for v in values[:MAX_ENUM] if v is not None)
-        view.null_only = not view.enum
-        if view.labels and len(view.labels) != len(view.enum):
-            view.labels = ()
-    return view
-
-
-def merge(outer: View, inner: View) -> View:
-    """Both at once (``allOf``, or a ``$ref`` and its siblings); the outer one names it."""
-    if outer.types and inner.types:
-        types = outer.types & inner.types
-        if not types and {"integer", "number"} <= outer.types | inner.types:
-            types = {"integer"}
-        if not types:
-            raise Unreadable("its parts allow no common type")
-    else:
-        types = outer.types or inner.types
-    enum, labels = outer.enum, outer.labels
-    if enum is not None and inner.enum is not None:
-        pairs = [(v, lab) for v, lab in _labelled(outer) if v in inner.enum]
-        enum, labels = tuple(v for v, _ in pairs), tuple(lab for _, lab in pairs)
-        labels = labels if outer.labels else ()
-    elif enum is None:
-        enum, labels = inner.enum, inner.labels
-    values = {**inner.values, **outer.values}
-    for name in _LOWER + _UPPER:
-        both = [v.number(name) for v in (outer, inner) if v.number(name) is not None]
-        if both:
-            values[name] = (max if name in _LOWER else min)(both)
-    open_outer = outer.nullable or not outer.types
-    open_inner = inner.nullable or not inner.types
-    return View(
-        values=values,
-        types=types,
-        unknown_types=outer.unknown_types | inner.unknown_types,
-        enum=enum,
-        labels=labels,
-        nullable=open_outer and open_inner and (outer.nullable or inner.nullable),
-        null_only=outer.null_only and inner.null_only,
-        items=outer.items or inner.items,
-        items_note=outer.items_note or inner.items_note,
-    )
-
-
-def _labelled(view: View) -> list[tuple[Any, str]]:
-    enum = view.enum or ()
-    labels = view.labels if len(view.labels) == len(enum) else tuple(str(v) for v in enum)
-    return list(zip(enum, labels, strict=True))
-
-
-def alternatives(views: list[View]) -> View:
-    """``anyOf``/``oneOf`` of simple types: the union of their types and values; a
-    ``{"type": "null"}`` branch makes the field nullable."""
-    nullable = any(v.null_only or v.nullable for v in views)
-    real = [v for v in views if not v.null_only]
-    if not real:
-        return View(nullable=True, null_only=True)
-    if len(real) == 1:
-        only = real[0]
-        return View(**{**only.__dict__, "nullable": nullable or only.nullable})
-    unknown = set().union(*(v.unknown_types for v in real))
-    typed = all(v.types or v.enum for v in real)
-    types = set().union(*(v.types for v in real)) if typed else set()
-    if all(v.enum for v in real):
-        pairs: list[tuple[Any, str]] = []
-        for view in real:
-            pairs += [p for p in _labelled(view) if p not in pairs]
-        has_labels = any(v.labels for v in real)
-        return View(
-            types=types,
-            unknown_types=unknown,
-            enum=tuple(v for v, _ in pairs),
-            labels=tuple(lab for _, lab in pairs) if has_labels else (),
-            nullable=nullable,
-        )
-    return View(types=types, unknown_types=unknown, nullable=nullable)
 
 
 def flatten(source: Source, node: Any) -> View:

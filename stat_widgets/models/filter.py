@@ -149,17 +149,8 @@ def _walk_constraints(
         for i, arg in enumerate(args):
             _walk_constraints(arg, f"{path}.args[{i}]", schema, errors)
         return
+    errors.extend(_unknown_properties(args, path, schema))
     names = [a["property"] for a in args if _is_property(a)]
-    for i, arg in enumerate(args):
-        if _is_property(arg) and arg["property"] not in schema:
-            known = ", ".join(sorted(schema.names)) or "none"
-            errors.append(
-                _err(
-                    f"{path}.args[{i}]",
-                    f"unknown property {arg['property']!r}; "
-                    f"this product's constraints are: {known}",
-                )
-            )
     if len(names) != 1 or names[0] not in schema:
         return
     field = schema[names[0]]
@@ -167,14 +158,26 @@ def _walk_constraints(
         if not _is_property(arg):
             errors.extend(literal_problems(op, field, arg, f"{path}.args[{i}]"))
     if op == "between" and _is_property(args[0]):
-        low, high = args[1], args[2]
-        if (
-            all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
-            and low > high
-        ):
-            errors.append(
-                _err(f"{path}.args[2]", f"the upper bound {high} is below the lower bound {low}")
-            )
+        errors.extend(_bounds_in_order(args[1], args[2], f"{path}.args[2]"))
+
+
+def _unknown_properties(args: list, path: str, schema: ProductSchema) -> list[FieldError]:
+    known = ", ".join(sorted(schema.names)) or "none"
+    return [
+        _err(
+            f"{path}.args[{i}]",
+            f"unknown property {arg['property']!r}; this product's constraints are: {known}",
+        )
+        for i, arg in enumerate(args)
+        if _is_property(arg) and arg["property"] not in schema
+    ]
+
+
+def _bounds_in_order(low: Any, high: Any, path: str) -> list[FieldError]:
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+    if numbers and low > high:
+        return [_err(path, f"the upper bound {high} is below the lower bound {low}")]
+    return []
 
 
 def literal_problems(op: str, field: SchemaField, value: Any, path: str) -> list[FieldError]:

@@ -248,21 +248,11 @@ def _entries(source: Source) -> tuple[list[tuple[str, Any, str | None]], set[str
     """(name, schema, JSON pointer) for every field, the required names, and whether other
     names are forbidden: from ``properties`` (also inside a top-level ``$ref``/``allOf``), or
     from a bare name → schema map."""
-    root = source.root
-    parts: list[tuple[dict, str | None]] = [(root, "")]
-    if isinstance(root.get("$ref"), str):
-        parts.append(source.locate(root["$ref"]))
-    every = root.get("allOf") if isinstance(root.get("allOf"), list) else []
-    for index, part in enumerate(every):
-        if isinstance(part, dict) and isinstance(part.get("$ref"), str):
-            parts.append(source.locate(part["$ref"]))
-        elif isinstance(part, dict):
-            parts.append((part, f"/allOf/{index}"))
     entries: list[tuple[str, Any, str | None]] = []
     required: set[str] = set()
     closed = False
     structured = False
-    for node, at in parts:
+    for node, at in _parts(source):
         properties = node.get("properties")
         if isinstance(properties, dict):
             structured = True
@@ -273,20 +263,45 @@ def _entries(source: Source) -> tuple[list[tuple[str, Any, str | None]], set[str
         if isinstance(names, list):
             required.update(n for n in names if isinstance(n, str))
         closed = closed or node.get("additionalProperties") is False
-    if not structured:  # STAT-era constraints: {"name": {schema}, ...}
-        skipped = [
-            str(k) for k, v in root.items() if k not in _STRUCTURE and not isinstance(v, dict)
-        ]
-        if skipped:
-            listed = ", ".join(skipped[:8]) + (" …" if len(skipped) > 8 else "")
-            source.notes.append(f"not field schemas, so not offered: {listed}")
-        for name, sub in root.items():
-            if name in _STRUCTURE or not isinstance(sub, dict):
-                continue
-            entries.append((str(name), sub, f"/{_escape(name)}"))
-            if sub.get("required") is True:  # draft-03 style, as some STAT examples write it
-                required.add(str(name))
+    if not structured:
+        entries = _bare_entries(source, required)
     return _unique(entries), required, closed
+
+
+def _parts(source: Source) -> list[tuple[dict, str | None]]:
+    """The root, and what its top-level ``$ref`` and ``allOf`` parts point to (with the JSON
+    pointer of each, None when it has none)."""
+    root = source.root
+    parts: list[tuple[dict, str | None]] = [(root, "")]
+    if isinstance(root.get("$ref"), str):
+        parts.append(source.locate(root["$ref"]))
+    every = root.get("allOf") if isinstance(root.get("allOf"), list) else []
+    for index, part in enumerate(every):
+        if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+            parts.append(source.locate(part["$ref"]))
+        elif isinstance(part, dict):
+            parts.append((part, f"/allOf/{index}"))
+    return parts
+
+
+def _bare_entries(source: Source, required: set[str]) -> list[tuple[str, Any, str | None]]:
+    """STAT-era constraints: ``{"name": {schema}, ...}``, where values that are not schemas
+    (``"max_aoi_size_sqkm": 500``) are facts about the product, not fields."""
+    entries: list[tuple[str, Any, str | None]] = []
+    skipped = []
+    for name, sub in source.root.items():
+        if name in _STRUCTURE:
+            continue
+        if not isinstance(sub, dict):
+            skipped.append(str(name))
+            continue
+        entries.append((str(name), sub, f"/{_escape(name)}"))
+        if sub.get("required") is True:  # draft-03 style, as some STAT examples write it
+            required.add(str(name))
+    if skipped:
+        listed = ", ".join(skipped[:8]) + (" …" if len(skipped) > 8 else "")
+        source.notes.append(f"not field schemas, so not offered: {listed}")
+    return entries
 
 
 def _unique(entries: list[tuple[str, Any, str | None]]) -> list[tuple[str, Any, str | None]]:
