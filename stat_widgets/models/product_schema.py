@@ -16,6 +16,7 @@ note, never an exception.
 from __future__ import annotations
 
 import collections
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -181,18 +182,23 @@ _CACHE: collections.OrderedDict[tuple, tuple[tuple, ProductSchema]] = collection
 _CACHE_SIZE = 128
 
 
+_LOCK = threading.Lock()
+
+
 def _cached(parts: tuple, build: Any) -> ProductSchema:
     """Read once per schema object: a schema is taken as immutable once read, and the cache
     holds it, so its id cannot be reused by another object while it is cached."""
     key = tuple(map(id, parts))
-    hit = _CACHE.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
-        _CACHE.move_to_end(key)
-        return hit[1]
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+            _CACHE.move_to_end(key)
+            return hit[1]
     result = build()
-    _CACHE[key] = (parts, result)
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[key] = (parts, result)
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return result
 
 
