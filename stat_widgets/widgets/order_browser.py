@@ -25,7 +25,6 @@ from stat_widgets.widgets.footprint_map import FootprintMap
 from stat_widgets.widgets.order_browser_export import ExportPanel
 from stat_widgets.widgets.order_browser_refresh import Ticker
 from stat_widgets.widgets.order_browser_source import OrderSource, as_client
-from stat_widgets.widgets.order_browser_status import legend_html
 from stat_widgets.widgets.order_details import OrderDetails
 from stat_widgets.widgets.order_table import OrderTable
 
@@ -147,11 +146,10 @@ class OrderBrowser(widgets.VBox):
         self.error_box = widgets.HBox([self.error_html, self.retry_button])
         self.error_box.layout.display = "none"
         self.table = OrderTable()
-        self.table.observe(lambda c: setattr(self, "selected_id", c.new), "selected_id")
+        self.table.observe(self._row_selected, "selected")
         self.map = FootprintMap(layout=widgets.Layout(width="40%", min_width="280px"))
         self.map.observe(lambda c: setattr(self, "selected_id", c.new), "selected_id")
         self.details = OrderDetails()
-        self.legend = widgets.HTML(legend_html())
         self.export_panel = ExportPanel(self)
         table_box = widgets.VBox(
             [self.table], layout=widgets.Layout(width="60%", overflow="auto", max_height="420px")
@@ -174,7 +172,6 @@ class OrderBrowser(widgets.VBox):
             self.loading_indicator,
             self.error_box,
             widgets.HBox([table_box, self.map], layout=widgets.Layout(width="100%")),
-            self.legend,
             self.details,
             widgets.HTML("<b>Export</b>"),
             self.export_panel,
@@ -300,7 +297,7 @@ class OrderBrowser(widgets.VBox):
                 for o in orders
                 if o.matches(status=self.status_filter, product_id=self.product_filter)
             ]
-        self.table.set_orders(orders)
+        self.table.set_orders(orders, selected=self._index_of(orders, self.selected_id))
         self.map.set_orders(orders)
         self._update_buttons()
         self.position = self._position_text(len(orders))
@@ -354,9 +351,18 @@ class OrderBrowser(widgets.VBox):
         else:
             self.selected_id = order_id
 
+    @staticmethod
+    def _index_of(orders: list[Order], order_id: str | None) -> int:
+        return next((i for i, o in enumerate(orders) if o.id == order_id), -1)
+
+    def _row_selected(self, change: traitlets.Bunch) -> None:
+        order = self.table.selected_order
+        if order is not None:
+            self.selected_id = order.id
+
     @traitlets.observe("selected_id")
     def _on_selected(self, change: traitlets.Bunch) -> None:
-        self.table.selected_id = change.new
+        self.table.selected = self._index_of(self.table.orders, change.new)
         self.map.selected_id = change.new
         if change.new:
             self._load_details(change.new)

@@ -1,214 +1,185 @@
-"""One page of orders as a table whose rows can be selected.
+"""``OrderTable``: one page of orders as one front-end widget (``anywidget``).
 
-A click in an HTML widget never reaches Python, so each row is a button (the order id, its text
-rendered as text, never markup) followed by one ``HTML`` widget holding the other cells, filled
-through ``_html``. The cells of every row and of the header line up because each row's HTML is
-a grid with the same fixed column template. Two widgets per row instead of one per cell cut what
-a page of 100 orders sends to the browser by more than half. Row widgets are pooled and reused
-from page to page, so paging through 100,000 orders creates no more widgets than the largest
-page.
+The rows travel as one synced list of plain records (column key → text), the selection comes
+back as a trait (``selected``: an index into ``rows``), sorting happens in the front end on the
+page shown, and the arrow keys move the selection. The browser's buttons and selects live in
+the same front-end model (``controls``), because each ipywidgets control costs about 2 KB of
+widget state: one model for the whole table is what lets a page of 100 orders cost about what
+its footprints do. The ES module and stylesheet beside this file are shipped as they are (no
+front-end build); they set every string with ``textContent``, so a hostile order id stays text.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-import ipywidgets as widgets
+import anywidget
 import traitlets
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from stat_widgets.models import Order
-from stat_widgets.widgets import _html
-from stat_widgets.widgets.order_browser_status import status_badge
+from stat_widgets.widgets.order_browser_status import STAGES
 
-COLUMNS = ("id", "product", "status", "created", "user")
-ID_CHARS = 14
-#: The columns after the id, the same in every row and in the header so that they line up:
-#: product and user share what is left; status and created have room for their longest text.
-#: Sent once, with the header, rather than inline in each of the page's rows.
-_CELLS_CSS = (
-    "<style>.stat-order-cells {display: grid; grid-template-columns: minmax(0, 1.2fr) 8.5em"
-    " 14em minmax(0, 1fr); column-gap: 8px; align-items: center; width: 100%;}"
-    " .stat-order-cells > span {overflow: hidden; text-overflow: ellipsis;"
-    " white-space: nowrap;}</style>"
+_HERE = Path(__file__).parent
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Order"),
+    ("product", "Product"),
+    ("status", "Status"),
+    ("created", "Created"),
+    ("user", "User"),
 )
-
-
-def short_id(order_id: str) -> str:
-    """Ids are often 32-character hashes; the start is enough to tell rows apart."""
-    return order_id if len(order_id) <= ID_CHARS else order_id[: ID_CHARS - 1] + "…"
+PROVIDER_COLUMN = ("provider", "Provider")
 
 
 def created_text(order: Order) -> str:
+    """Sortable as text: every row uses the same fixed-width form."""
     return order.created.strftime("%Y-%m-%d %H:%M:%S") + (
         " UTC" if order.created.utcoffset() is not None else ""
     )
 
 
-def cells_html(cells: Sequence[str]) -> str:
-    """The cells after the id (each already safe HTML) as one grid row."""
-    spans = "".join(f"<span>{cell}</span>" for cell in cells)
-    return f'<div class="stat-order-cells">{spans}</div>'
+def order_row(order: Order, provider: str | None = None) -> dict[str, str]:
+    """The record the front end shows for ``order``: plain text only."""
+    row = {
+        "id": order.id,
+        "product": order.product_id or "",
+        "status": str(order.status),
+        "created": created_text(order),
+        "user": order.user or "",
+    }
+    if provider is not None:
+        row["provider"] = provider
+    return row
 
 
-def order_cells(order: Order) -> str:
-    return cells_html(
-        [
-            _html.text(order.product_id or ""),
-            status_badge(order.status),
-            _html.text(created_text(order)),
-            _html.text(order.user or ""),
-        ]
+def _stages() -> list[dict[str, Any]]:
+    return [
+        {"name": s.name, "css": s.css, "statuses": [str(x) for x in s.statuses]} for s in STAGES
+    ]
+
+
+def _compact(source: str) -> str:
+    """The module without indentation and whole-line comments: a quarter fewer bytes sent with
+    every table, and nothing a browser reads changes (no template literals span lines)."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith(("//", "/*")))
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    return _compact((_HERE / name).read_text(encoding="utf-8"))
+
+
+def _sort_key(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class OrderTable(anywidget.AnyWidget):
+    """Rows of orders with sortable columns, selection by click or arrow keys, and the
+    browser's controls above them. Tests and Python code drive it as the front end does:
+    ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
+
+    _esm = traitlets.Unicode(_asset("order_table.js")).tag(sync=True)
+    _css = traitlets.Unicode(_asset("order_table.css")).tag(sync=True)
+
+    columns = traitlets.List(
+        [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"
+    ).tag(sync=True)
+    rows = traitlets.List(help="one record per order: column key → text").tag(sync=True)
+    selected = traitlets.Int(-1, help="index into rows of the selected row; -1 for none").tag(
+        sync=True
     )
+    sort = traitlets.List(
+        ["created", True], help="[column key, descending]; the front end sorts the page shown"
+    ).tag(sync=True)
+    controls = traitlets.List(
+        help="buttons and selects above the rows: {name, kind, label, choices, value, ...}"
+    ).tag(sync=True)
+    status = traitlets.Unicode("", help="the line beside the first row of controls").tag(sync=True)
+    notes = traitlets.List(help="problem lines, each {text, kind, action, value, label}").tag(
+        sync=True
+    )
+    stages = traitlets.List(help="status colours: {name, css, statuses}").tag(sync=True)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"stages": _stages(), **kwargs})
+        self._handlers: list[Callable[[str, Any], None]] = []
+        self.orders: list[Order] = []
+        self.on_msg(self._on_front_end_msg)
 
-class _Shared:
-    """Layout and style models shared by every cell: each widget otherwise brings a Layout and
-    a style model of its own, two thirds of what a page of rows sends to the browser."""
-
-    def __init__(self) -> None:
-        self.button_layout = widgets.Layout(width="auto")
-        self.button_style = widgets.ButtonStyle()
-        self.cell_layout = widgets.Layout()
-        self.cell_style = HTMLStyle()
-
-    def close(self) -> None:
-        for model in (self.button_layout, self.button_style, self.cell_layout, self.cell_style):
-            model.close()
-
-
-class _Row:
-    """The widgets of one table row, refilled for each page."""
-
-    def __init__(
+    # -- what it holds ---------------------------------------------------------------------------
+    def set_orders(
         self,
-        on_click: Callable[[str | None], None],
-        shared: _Shared,
-        order: Order,
-        selected: bool,
+        orders: Sequence[Order],
+        providers: Sequence[str] | None = None,
+        *,
+        selected: int = -1,
     ) -> None:
-        # Created with the order's values, so that the widgets' first messages carry them
-        # (filling them in afterwards sent four more messages per row).
-        self.order_id: str | None = order.id
-        self.button = widgets.Button(
-            layout=shared.button_layout,
-            style=shared.button_style,
-            **self._button_state(order, selected),
-        )
-        self.button.on_click(lambda _button: on_click(self.order_id))
-        self.cells = widgets.HTML(
-            order_cells(order), layout=shared.cell_layout, style=shared.cell_style
-        )
-
-    @staticmethod
-    def _button_state(order: Order, selected: bool) -> dict[str, str]:
-        return {
-            "description": short_id(order.id),
-            "tooltip": f"Show order {order.id}",
-            "button_style": "info" if selected else "",
-        }
+        """Show ``orders`` (with a provider column when ``providers`` names each one's) and
+        select row ``selected``, in one message to the front end."""
+        self.orders = list(orders)
+        names: Sequence[str | None] = providers if providers is not None else [None] * len(orders)
+        columns = [list(PROVIDER_COLUMN)] if providers is not None else []
+        with self.hold_sync():
+            self.columns = columns + [list(c) for c in COLUMNS]
+            self.rows = [order_row(o, p) for o, p in zip(self.orders, names, strict=True)]
+            self.selected = selected if 0 <= selected < len(self.orders) else -1
 
     @property
-    def widgets(self) -> list[widgets.Widget]:
-        return [self.button, self.cells]
+    def selected_order(self) -> Order | None:
+        return self.orders[self.selected] if 0 <= self.selected < len(self.orders) else None
 
-    def fill(self, order: Order, selected: bool) -> None:
-        self.order_id = order.id
-        with self.button.hold_sync():
-            for name, value in self._button_state(order, selected).items():
-                setattr(self.button, name, value)
-        self.cells.value = order_cells(order)
+    # -- what the front end sends ----------------------------------------------------------------
+    def on_control(self, handler: Callable[[str, Any], None]) -> None:
+        """``handler(name, value)`` for a button press (value None), a select's new value, or
+        ``"<name>:focus"`` the first time a select gets focus."""
+        self._handlers.append(handler)
 
-    def mark(self, selected: bool) -> None:
-        self.button.button_style = "info" if selected else ""
+    def press(self, name: str, value: Any = None) -> None:
+        """What the front end sends when control ``name`` is used."""
+        for handler in list(self._handlers):
+            handler(name, value)
 
-    def close(self) -> None:
-        for widget in self.widgets:
-            widget.close()
+    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and isinstance(content.get("control"), str):
+            self.press(content["control"], content.get("value"))
 
-
-class OrderTable(widgets.GridBox):
-    """Rows for ``orders``; clicking a row's id sets ``selected_id``."""
-
-    selected_id = traitlets.Unicode(None, allow_none=True)
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault(
-            "layout",
-            widgets.Layout(
-                grid_template_columns="minmax(120px, auto) 1fr",
-                grid_gap="2px 8px",
-                align_items="center",
-                width="100%",
-            ),
-        )
-        super().__init__(**kwargs)
-        self.add_class("stat-order-table")
-        self._header = [
-            widgets.HTML(f"<b>{_html.escape(COLUMNS[0])}</b>"),
-            widgets.HTML(
-                _CELLS_CSS + cells_html([f"<b>{_html.escape(name)}</b>" for name in COLUMNS[1:]])
-            ),
-        ]
-        self._empty = widgets.HTML(_html.muted("No orders to show."))
-        self._shared = _Shared()
-        self._rows: list[_Row] = []
-        self._shown: list[_Row] = []
-        self.orders: list[Order] = []
-        self.set_orders([])
-
-    def set_orders(self, orders: Sequence[Order]) -> None:
-        """Show ``orders``, reusing the row widgets of the previous page."""
-        self.orders = list(orders)
-        for index, order in enumerate(self.orders):
-            selected = order.id == self.selected_id
-            if index < len(self._rows):
-                self._rows[index].fill(order, selected)
-            else:
-                self._rows.append(_Row(self._clicked, self._shared, order, selected))
-        self._shown = self._rows[: len(self.orders)]
-        cells: list[widgets.Widget] = list(self._header)
-        for row in self._shown:
-            cells.extend(row.widgets)
-        if not self.orders:
-            cells.append(self._empty)
-        self.children = tuple(cells)
+    # -- what it shows ---------------------------------------------------------------------------
+    def display_order(self) -> list[int]:
+        """Indices of ``rows`` in the order shown: the front end's sort, done the same way
+        (text comparison, ties in listing order)."""
+        key, descending = [*self.sort, "", False][:2]
+        indices = list(range(len(self.rows)))
+        if not key:
+            return indices
+        values = [_sort_key(row.get(key)) for row in self.rows]
+        # a stable sort keeps ties in listing order, reversed or not, as the front end does
+        indices.sort(key=lambda i: values[i], reverse=bool(descending))
+        return indices
 
     @property
     def row_ids(self) -> list[str]:
-        """The order ids in the order shown, for tests and for callers."""
-        return [order.id for order in self.orders]
+        """The order ids in the order shown."""
+        return [self.rows[i]["id"] for i in self.display_order()]
 
-    def row_html(self, order_id: str) -> str:
-        """The HTML of ``order_id``'s cells after the id, as the browser shows them."""
-        return self._row(order_id).cells.value
-
-    def row_button(self, order_id: str) -> widgets.Button:
-        """The button that selects ``order_id`` (what a user clicks)."""
-        return self._row(order_id).button
-
-    def _row(self, order_id: str) -> _Row:
-        for row in self._shown:
-            if row.order_id == order_id:
+    def row(self, order_id: str) -> dict[str, str]:
+        for row in self.rows:
+            if row["id"] == order_id:
                 return row
         raise KeyError(f"order {order_id!r} is not on this page")
 
-    def _clicked(self, order_id: str | None) -> None:
-        if order_id is not None:
-            self.selected_id = order_id
-
-    @traitlets.observe("selected_id")
-    def _on_selected(self, change: traitlets.Bunch) -> None:
-        for row in self._shown:
-            row.mark(row.order_id == change.new)
-
-    def close(self) -> None:
-        for row in self._rows:
-            row.close()
-        for cell in [*self._header, self._empty]:
-            cell.close()
-        self._shared.close()
-        super().close()
+    def move(self, key: str) -> None:
+        """What the arrow keys do in the front end (``ArrowDown``, ``ArrowUp``, ``Home``,
+        ``End``): move the selection in the order shown."""
+        shown = self.display_order()
+        if not shown:
+            return
+        step = {"ArrowDown": 1, "ArrowUp": -1, "Home": -len(shown), "End": len(shown)}[key]
+        at = shown.index(self.selected) if self.selected in shown else -1
+        to = 0 if at < 0 and abs(step) == 1 else at + step
+        self.selected = shown[min(len(shown) - 1, max(0, to))]
 
 
-__all__ = ["COLUMNS", "OrderTable", "cells_html", "created_text", "order_cells", "short_id"]
+__all__ = ["COLUMNS", "PROVIDER_COLUMN", "OrderTable", "created_text", "order_row"]

@@ -102,6 +102,6 @@ def test_after_a_submission_the_browser_selects_the_new_order(
     assert browser.position == "orders 1-10 of 26"
     assert browser.table.row_ids[0] == new.id
     assert browser.selected_id == new.id
-    assert browser.table.row_button(new.id).button_style == "info"
+    assert browser.table.selected_order is not None and browser.table.selected_order.id == new.id
     assert new.id in browser.details.html.value
     assert browser.map.selected_id == new.id
