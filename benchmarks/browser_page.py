@@ -21,7 +21,7 @@ from paging import fill
 from stat_widgets.client import StatClient
 from stat_widgets.server import run_in_thread
 from stat_widgets.widgets import OrderBrowser
-from stat_widgets.widgets.footprint_map import footprint
+from stat_widgets.widgets.order_browser.footprint_map import footprint
 
 
 def geojson_layer(client: StatClient, limit: int) -> ipyleaflet.GeoJSON:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from _common import Row, print_rows, recording_comms
 
 from stat_widgets.widgets.aoi_map import AOIMap
-from stat_widgets.widgets.footprint_map import FootprintMap
+from stat_widgets.widgets.order_browser.footprint_map import FootprintMap
 
 TARGET_BYTES = 250_000
 SQUARE = {

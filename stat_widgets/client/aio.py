@@ -13,7 +13,7 @@ from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
 
 from ._base import DEFAULT_TIMEOUT, ClientBase
 from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy, detach_stream
-from .dialects import PageTrail
+from .dialects import PageTrail, RawPage
 
 T = TypeVar("T")
 
@@ -109,6 +109,17 @@ class AsyncStatClient(ClientBase):
         """True when the server filters orders by status and product itself."""
         return await self._run(self._core.filters_orders())
 
+    async def pages(
+        self,
+        *,
+        limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
+        start: Link | dict | str | None = None,
+    ) -> AsyncIterator[OrdersPage]:
+        async for raw in self._raw_pages(limit, status, product_id, start):
+            yield raw.page()
+
     async def orders(
         self,
         *,
@@ -116,16 +127,21 @@ class AsyncStatClient(ClientBase):
         status: str | None = None,
         product_id: str | None = None,
     ) -> AsyncIterator[Order]:
-        filters = {"status": status, "product_id": product_id}
-        trail = PageTrail()
-        page = await self._run(self._core.orders_page(None, limit=limit, trail=trail, **filters))
-        while True:
-            for order in page.orders():
+        async for raw in self._raw_pages(limit, status, product_id, None):
+            for order in raw.orders():
                 yield order
+
+    async def _raw_pages(
+        self, limit: int | None, status: str | None, product_id: str | None, start: Any
+    ) -> AsyncIterator[RawPage]:
+        filters = {"limit": limit, "status": status, "product_id": product_id}
+        trail, link = PageTrail(), start
+        while True:
+            page = await self._run(self._core.orders_page(link, trail=trail, **filters))
+            yield page
             link = page.next
             if link is None:
                 return
-            page = await self._run(self._core.orders_page(link, trail=trail, **filters))
 
     async def order_statuses(self, order_id: str) -> list[StatusRecord]:
         return await self._run(self._core.order_statuses(order_id))

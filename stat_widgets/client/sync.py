@@ -12,7 +12,7 @@ from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
 
 from ._base import DEFAULT_TIMEOUT, ClientBase
 from ._http import NO_BODY, Call, Op, RetryPolicy, detach_stream, run_sync
-from .dialects import PageTrail
+from .dialects import PageTrail, RawPage
 
 T = TypeVar("T")
 
@@ -115,6 +115,19 @@ class StatClient(ClientBase):
         filtered listing's pages are full and its links keep the filters."""
         return self._run(self._core.filters_orders())
 
+    def pages(
+        self,
+        *,
+        limit: int | None = None,
+        status: str | None = None,
+        product_id: str | None = None,
+        start: Link | dict | str | None = None,
+    ) -> Iterator[OrdersPage]:
+        """Pages of orders (matching the filters), fetched lazily by following ``next``
+        links: from the first page (``limit`` per page), or from the page ``start`` names."""
+        for raw in self._raw_pages(limit, status, product_id, start):
+            yield raw.page()
+
     def orders(
         self,
         *,
@@ -122,17 +135,23 @@ class StatClient(ClientBase):
         status: str | None = None,
         product_id: str | None = None,
     ) -> Iterator[Order]:
-        """Every order (matching the filters), fetched lazily one page at a time by
-        following ``next`` links."""
-        filters = {"status": status, "product_id": product_id}
-        trail = PageTrail()
-        page = self._run(self._core.orders_page(None, limit=limit, trail=trail, **filters))
+        """Every order (matching the filters), read one page at a time."""
+        for raw in self._raw_pages(limit, status, product_id, None):
+            yield from raw.orders()
+
+    def _raw_pages(
+        self, limit: int | None, status: str | None, product_id: str | None, start: Any
+    ) -> Iterator[RawPage]:
+        """The one loop that follows ``next`` links; a link back to a page already read
+        stops it with an ``InvalidResponseError``."""
+        filters = {"limit": limit, "status": status, "product_id": product_id}
+        trail, link = PageTrail(), start
         while True:
-            yield from page.orders()
+            page = self._run(self._core.orders_page(link, trail=trail, **filters))
+            yield page
             link = page.next
             if link is None:
                 return
-            page = self._run(self._core.orders_page(link, trail=trail, **filters))
 
     def order_statuses(self, order_id: str) -> list[StatusRecord]:
         """The status history, oldest first as the server sends it."""

@@ -1,12 +1,16 @@
 """``OrderApp``: the whole tool in one widget — connection, "New order" and "My orders".
 
-The token is typed into a password field and cleared the moment it has been handed to the
-client, so it never stays in widget state (which Jupyter saves into the notebook file). The
-client lives in a plain attribute, never in a trait, for the same reason.
+Given one server (a client or URL), the app shows its connection settings; the token is typed
+into a password field and cleared the moment it has been handed to the client, so it never
+stays in widget state (which Jupyter saves into the notebook file). Given several providers
+(``{"Name": client_or_url, ...}``), "New order" has a provider picker and "My orders" shows
+every provider's orders in one table. Clients live in plain attributes, never in traits, for
+the same reason as the token.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -16,7 +20,10 @@ from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError
 from stat_widgets.models import Order
 from stat_widgets.widgets import _html
-from stat_widgets.widgets.order_browser import OrderBrowser, describe_error
+from stat_widgets.widgets._clients import Provider, Providers, providers_of
+from stat_widgets.widgets._lifecycle import close_tree
+from stat_widgets.widgets.order_browser import OrderBrowser
+from stat_widgets.widgets.order_browser.pager import describe_error
 from stat_widgets.widgets.order_form import OrderForm
 
 NEW_ORDER, MY_ORDERS = "New order", "My orders"
@@ -28,16 +35,16 @@ def title_html(landing: dict[str, Any], url: str) -> str:
 
 
 class OrderApp(widgets.VBox):
-    """Connection settings and the server's title on top; tabs with the ``OrderForm`` and the
+    """The server's title (or the providers') on top; tabs with the ``OrderForm`` and the
     ``OrderBrowser`` below. After a submission the browser goes back to its first page (where
     the newest order is) and selects the new order."""
 
-    connected = traitlets.Bool(False)
-    title = traitlets.Unicode("")  # the server's title, as text
+    connected = traitlets.Bool(False, help="the (picked) server answered")
+    title = traitlets.Unicode("", help="the server's title, as text")
 
     def __init__(
         self,
-        client_or_url: StatClient | str,
+        providers: Providers,
         *,
         page_size: int = 20,
         basemap: bool = True,
@@ -46,8 +53,7 @@ class OrderApp(widgets.VBox):
         super().__init__(**kwargs)
         self._page_size = page_size
         self._basemap = basemap
-        self._client: StatClient | None = None
-        self._owns_client = False
+        self._providers: list[Provider] = []
         self.form: OrderForm | None = None
         self.browser: OrderBrowser | None = None
         self.url_text = widgets.Text(
@@ -62,29 +68,38 @@ class OrderApp(widgets.VBox):
         )
         self.connect_button = widgets.Button(description="Connect", icon="plug")
         self.connect_button.on_click(lambda _b: self.connect())
+        self.connection = widgets.HBox(
+            [self.url_text, self.token_text, self.connect_button],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        self.provider_picker = widgets.Dropdown(description="Provider")
+        self.provider_picker.layout.display = "none"
+        self.provider_picker.observe(self._provider_picked, "value")
+        self.new_order = widgets.VBox([self.provider_picker])
         self.title_html = widgets.HTML()
         self.connection_error = widgets.HTML()
         self.tabs = widgets.Tab()
-        self.children = (
-            self.title_html,
-            widgets.HBox(
-                [self.url_text, self.token_text, self.connect_button],
-                layout=widgets.Layout(flex_flow="row wrap"),
-            ),
-            self.connection_error,
-            self.tabs,
-        )
+        self.children = (self.title_html, self.connection, self.connection_error, self.tabs)
         self.add_class("stat-order-app")
-        if isinstance(client_or_url, StatClient):
-            self.url_text.value = client_or_url.url
-            self._use(client_or_url, owned=False)
+        if isinstance(providers, Mapping):
+            self.connection.layout.display = "none"
+            self._use(providers_of(providers))
+        elif isinstance(providers, StatClient):
+            self.url_text.value = providers.url
+            self._use(providers_of(providers))
         else:
-            self.url_text.value = str(client_or_url or "")
+            self.url_text.value = str(providers or "")
             self.connect()
 
     @property
     def client(self) -> StatClient | None:
-        return self._client
+        """The client of the provider that "New order" orders from."""
+        provider = self._picked()
+        return provider.client if provider else None
+
+    @property
+    def providers(self) -> list[Provider]:
+        return list(self._providers)
 
     def connect(self) -> bool:
         """Make a client from the URL and token fields (clearing the token field at once), read
@@ -96,20 +111,43 @@ class OrderApp(widgets.VBox):
             self.connection_error.value = _html.error("Enter the server's URL.")
             return False
         try:
-            client = StatClient(url, token=token.strip() or None)
+            providers = providers_of(url, token=token.strip() or None)
         except ValueError as exc:
             self.connection_error.value = _html.error(f"Server: {exc}")
             return False
-        return self._use(client, owned=True)
+        return self._use(providers)
 
-    def _use(self, client: StatClient, *, owned: bool) -> bool:
+    def _use(self, providers: list[Provider]) -> bool:
         self._drop()
-        self._client, self._owns_client = client, owned
+        self._providers = providers
+        self.provider_picker.options = [p.name for p in providers]
+        self.provider_picker.value = providers[0].name
+        self.provider_picker.layout.display = "" if len(providers) > 1 else "none"
+        self.browser = OrderBrowser(
+            {p.name: p.client for p in providers} if len(providers) > 1 else providers[0].client,
+            page_size=self._page_size,
+        )
+        self._show_provider(providers[0])
+        self.tabs.children = (self.new_order, self.browser)
+        self.tabs.titles = (NEW_ORDER, MY_ORDERS)
+        return self.connected
+
+    def _picked(self) -> Provider | None:
+        name = self.provider_picker.value
+        return next((p for p in self._providers if p.name == name), None)
+
+    def _provider_picked(self, _change: traitlets.Bunch) -> None:
+        provider = self._picked()
+        if provider is not None and self.browser is not None:  # not while _use builds
+            self._show_provider(provider)
+
+    def _show_provider(self, provider: Provider) -> None:
+        """Title and "New order" for ``provider``."""
         try:
-            landing = client.landing()
+            landing = provider.client.landing()
         except StatError as exc:
             self.connection_error.value = _html.error(
-                f"Could not reach {client.url}: {describe_error(exc)}"
+                f"Could not reach {provider.client.url}: {describe_error(exc)}"
             )
             landing = {}
             self.connected = False
@@ -117,34 +155,42 @@ class OrderApp(widgets.VBox):
             self.connection_error.value = ""
             self.connected = True
         self.title = str(landing.get("title") or landing.get("id") or "")
-        self.title_html.value = title_html(landing, client.url)
-        self.form = OrderForm(client, basemap=self._basemap)
+        if len(self._providers) > 1:
+            names = ", ".join(p.name for p in self._providers)
+            self.title_html.value = (
+                f"<h3 style='margin: 4px 0;'>{len(self._providers)} providers</h3>"
+                + _html.muted(names)
+            )
+        else:
+            self.title_html.value = title_html(landing, provider.client.url)
+        if self.form is not None:
+            self.form.close()
+        self.form = OrderForm(provider.client, basemap=self._basemap)
         self.form.observe(self._on_new_order, "last_order")
-        self.browser = OrderBrowser(client, page_size=self._page_size)
-        self.tabs.children = (self.form, self.browser)
-        self.tabs.titles = (NEW_ORDER, MY_ORDERS)
-        return self.connected
+        self.new_order.children = (self.provider_picker, self.form)
 
     def _on_new_order(self, change: traitlets.Bunch) -> None:
         order: Order | None = change.new
-        if order is None or self.browser is None:
+        provider = self._picked()
+        if order is None or self.browser is None or provider is None:
             return
         self.browser.first()
-        self.browser.select(order.id)
+        self.browser.select(order.id, provider.name)
 
     def _drop(self) -> None:
-        """Close the tabs and the client of a previous connection."""
+        """Close the tabs and the clients of a previous connection."""
         for widget in (self.form, self.browser):
             if widget is not None:
                 widget.close()
         self.form = self.browser = None
-        if self._client is not None and self._owns_client:
-            self._client.close()
-        self._client = None
+        for provider in self._providers:
+            provider.close()
+        self._providers = []
 
     def close(self) -> None:
+        """Close the tabs, the clients made here and every widget model of the app."""
         self._drop()
-        super().close()
+        close_tree(self)
 
 
 __all__ = ["MY_ORDERS", "NEW_ORDER", "OrderApp", "title_html"]

@@ -23,6 +23,7 @@ from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, TransportError, ValidationError
 from stat_widgets.models import Order, OrderRequest, Product
 from stat_widgets.widgets import _html
+from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
@@ -66,12 +67,7 @@ class OrderForm(widgets.VBox):
         basemap: bool = True,
         **kwargs: Any,
     ) -> None:
-        if isinstance(client_or_url, str):
-            self._client = StatClient(client_or_url, token=token)
-            self._owns_client = True
-        else:
-            self._client = client_or_url
-            self._owns_client = False
+        self._client, self._owns_client = as_client(client_or_url, token=token)
         self.aoi = AOIMap(basemap=basemap)
         self.product_picker = ProductPicker()
         self.interval = IntervalPicker(**({"now": now} if now is not None else {}))

@@ -17,7 +17,7 @@ import shapely.geometry
 from comm.base_comm import BaseComm
 
 from stat_widgets.widgets import AOIMap
-from stat_widgets.widgets.footprint_map import FootprintMap
+from stat_widgets.widgets.order_browser.footprint_map import FootprintMap
 from stat_widgets.widgets.world_layer import NAME, PANE
 
 from ._shapes import SQUARE, drawn, polygon

@@ -1,5 +1,6 @@
-"""The order browser against the reference server over HTTP: paging, selection, map, filters,
-refresh, auto-refresh and export."""
+"""The order browser against the reference server over HTTP: paging, the table and the map
+linked both ways (click, arrow keys, footprint), sorting, filters, refresh, auto-refresh, export,
+and closing everything it made."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import traitlets
 from stat_widgets.client import StatClient
 from stat_widgets.models import OrderStatus
 from stat_widgets.widgets import OrderBrowser
-from stat_widgets.widgets.footprint_map import bounds_of
-from stat_widgets.widgets.order_browser_status import STAGES, status_colour
+from stat_widgets.widgets.order_browser.footprint_map import bounds_of
+from stat_widgets.widgets.order_browser.status import STAGES, status_colour
 
 TOTAL = 250
 INTERVAL = "2031-03-01T00:00:00Z/2031-03-08T00:00:00Z"
@@ -78,6 +79,15 @@ def click_row(browser: OrderBrowser, order_id: str) -> None:
 # -- paging ----------------------------------------------------------------------------------------
 
 
+def press(browser: OrderBrowser, name: str, value: Any = None) -> None:
+    """What the table's front end sends when control ``name`` is used."""
+    browser.table._handle_custom_msg({"control": name, "value": value}, [])
+
+
+def control(browser: OrderBrowser, name: str) -> dict[str, Any]:
+    return next(c for c in browser.table.controls if c["name"] == name)
+
+
 def test_paging_forward_and_back_sees_every_order_exactly_once(
     browser: OrderBrowser, server_250: Any
 ) -> None:
@@ -86,12 +96,12 @@ def test_paging_forward_and_back_sees_every_order_exactly_once(
     while True:
         forward += browser.table.row_ids
         positions.append(browser.position)
-        assert len(browser.page.orders) <= 20  # one page held, never more
-        if browser.next_button.disabled:
+        assert browser.table.status == browser.position
+        assert len(browser.orders) <= 20  # one page held, never more
+        if control(browser, "next")["disabled"]:
             break
-        browser.next_button.click()
+        press(browser, "next")
     assert len(forward) == TOTAL
-    assert set(forward) == set(server_250.order_ids)
     assert forward == list(reversed(server_250.order_ids))  # newest first
     assert positions[0] == "orders 1-20 of 250"
     assert positions[2] == "orders 41-60 of 250"
@@ -100,40 +110,35 @@ def test_paging_forward_and_back_sees_every_order_exactly_once(
     backward: list[str] = []
     while True:
         backward = browser.table.row_ids + backward
-        if browser.prev_button.disabled:
+        if control(browser, "previous")["disabled"]:
             break
-        browser.prev_button.click()
+        press(browser, "previous")
     assert backward == forward
     assert browser.position == "orders 1-20 of 250"
-    assert browser.first_button.disabled and browser.prev_button.disabled
-
-
-def test_buttons_follow_the_servers_links_not_offsets(browser: OrderBrowser) -> None:
-    browser.next_button.click()
-    browser.next_button.click()
-    page = browser.page
-    assert page is not None and page.prev is not None and page.next is not None
-    assert "offset" not in page.next.href
-    # First follows the page's own "first" link.
-    first_link = page.first
-    browser.first_button.click()
-    assert browser._link == first_link
+    assert control(browser, "first")["disabled"]
+    press(browser, "next")
+    press(browser, "next")
+    press(browser, "first")
     assert browser.position == "orders 1-20 of 250"
 
 
 def test_page_size_is_selectable_and_checked(browser: OrderBrowser) -> None:
-    browser.page_size_picker.value = 50
+    press(browser, "page_size", 50)
     assert browser.page_size == 50
     assert len(browser.table.row_ids) == 50
     assert browser.position == "orders 1-50 of 250"
     browser.page_size = 7  # not a preset: added to the choices
-    assert browser.page_size_picker.value == 7
+    assert control(browser, "page_size")["value"] == 7
+    assert ["7", 7] in control(browser, "page_size")["choices"]
     assert len(browser.table.row_ids) == 7
     with pytest.raises(traitlets.TraitError, match="page_size"):
         browser.page_size = 0
+    press(browser, "page_size", 5000)  # a front end sending nonsense: shown, not raised
+    assert browser.page_size == 7
+    assert any("page_size" in note["text"] for note in browser.table.notes)
 
 
-# -- selection, details, map -----------------------------------------------------------------------
+# -- the table, the map and the details, linked ---------------------------------------------------
 
 
 def test_selecting_a_row_shows_details_links_request_and_history(browser: OrderBrowser) -> None:
@@ -154,19 +159,22 @@ def test_selecting_a_row_shows_details_links_request_and_history(browser: OrderB
     assert browser.selected_order is not None and browser.selected_order.id == order_id
 
 
-def test_selecting_a_row_highlights_and_zooms_to_its_footprint(browser: OrderBrowser) -> None:
+def test_a_row_selected_in_the_table_is_highlighted_on_the_map(browser: OrderBrowser) -> None:
+    assert browser.map.drawn == list(range(20))  # every order on the page has its footprint
+    assert browser.map.highlight is None  # nothing selected, nothing drawn twice
     order_id = browser.table.row_ids[2]
-    assert set(browser.map.feature_ids) == set(browser.table.row_ids)
-    browser.select(order_id)
-    features = {f["id"]: f for f in browser.map.layer.data["features"]}
-    chosen = features[order_id]
-    assert chosen["properties"]["selected"] is True
-    assert (
-        chosen["properties"]["style"]["weight"]
-        > features[browser.table.row_ids[0]]["properties"]["style"]["weight"]
-    )
-    assert chosen["properties"]["style"]["color"] == status_colour(chosen["properties"]["status"])
-    assert browser.map.bounds == bounds_of([chosen["geometry"]])
+    click_row(browser, order_id)
+    index = browser.table.selected
+    assert browser.map.selected == index
+    (highlighted,) = browser.map.highlight.data["features"]
+    order = browser.orders[index]
+    assert highlighted["id"] == index and highlighted["geometry"] == order.request.geometry
+    assert browser.map.highlight.style["color"] == status_colour(order.status)
+    page_layer = browser.map.stage_layers[
+        next(s.name for s in STAGES if order.status in s.statuses)
+    ]
+    assert browser.map.highlight.style["weight"] > page_layer.style["weight"]
+    assert browser.map.bounds == bounds_of([order.request.geometry])
     lat, lon = browser.map.map.center
     west, south, east, north = browser.map.bounds
     assert south <= lat <= north and west <= lon <= east
@@ -174,14 +182,60 @@ def test_selecting_a_row_highlights_and_zooms_to_its_footprint(browser: OrderBro
 
 
 def test_clicking_a_footprint_selects_its_row(browser: OrderBrowser) -> None:
-    order_id = browser.table.row_ids[7]
-    browser.map.click_feature(order_id)
+    index = 7
+    browser.map.click_feature(index)
+    assert browser.table.selected == index
+    assert browser.selected_id == browser.orders[index].id
+    assert browser.orders[index].id in browser.details.html.value
+    (highlighted,) = browser.map.highlight.data["features"]
+    assert highlighted["id"] == index
+
+
+def test_arrow_keys_move_the_selection_in_the_order_shown(browser: OrderBrowser) -> None:
+    browser.table.sort = ["product", False]  # a click on the Product header
+    shown = browser.table.display_order()
+    products = [browser.table.rows[i]["product"] for i in shown]
+    assert products == sorted(products)
+    browser.table.move("ArrowDown")  # nothing selected yet: the first row shown
+    assert browser.table.selected == shown[0]
+    browser.table.move("ArrowDown")
+    browser.table.move("ArrowDown")
+    assert browser.table.selected == shown[2]
+    assert browser.selected_id == browser.orders[shown[2]].id
+    assert browser.map.selected == shown[2]  # and its footprint is the one highlighted
+    assert browser.map.highlight.data["features"][0]["id"] == shown[2]
+    browser.table.move("ArrowUp")
+    assert browser.table.selected == shown[1]
+    browser.table.move("End")
+    assert browser.table.selected == shown[-1]
+    browser.table.move("ArrowDown")  # stays on the last row
+    assert browser.table.selected == shown[-1]
+
+
+def test_sorting_reorders_the_page_not_the_listing(browser: OrderBrowser) -> None:
+    listing = [o.id for o in browser.orders]
+    browser.table.sort = ["id", False]
+    assert browser.table.row_ids == sorted(listing)
+    browser.table.sort = ["id", True]
+    assert browser.table.row_ids == sorted(listing, reverse=True)
+    assert [o.id for o in browser.orders] == listing  # the page itself is unchanged
+    press(browser, "next")
+    assert browser.table.row_ids == sorted(browser.table.row_ids, reverse=True)
+
+
+def test_the_selection_stays_on_its_order_across_a_refresh(browser: OrderBrowser) -> None:
+    order_id = browser.table.row_ids[3]
+    click_row(browser, order_id)
+    press(browser, "refresh")
     assert browser.selected_id == order_id
-    assert browser.table.rows[browser.table.selected]["id"] == order_id
-    assert order_id in browser.details.html.value
+    assert browser.table.selected_order is not None
+    assert browser.table.selected_order.id == order_id
+    press(browser, "next")  # off the page: the details stay, no row is marked
+    assert browser.selected_id == order_id and browser.table.selected == -1
+    assert browser.map.selected == -1 and browser.map.highlight.data["features"] == []
 
 
-def test_status_badges_and_legend(browser: OrderBrowser) -> None:
+def test_status_colours_come_from_one_table(browser: OrderBrowser) -> None:
     for order in browser.orders:
         assert status_cell(browser, order.id) == str(order.status)
     # The front end colours a status by the stage that lists it, from the same table.
@@ -190,6 +244,10 @@ def test_status_badges_and_legend(browser: OrderBrowser) -> None:
     for shown, stage in zip(stages, STAGES, strict=True):
         assert shown["css"] == stage.css and stage.css.startswith("var(--jp-")
         assert shown["statuses"] == [s.value for s in stage.statuses]
+    for name, layer in browser.map.stage_layers.items():
+        stage = next(s for s in STAGES if s.name == name)
+        assert layer.style["color"] == stage.colour
+        assert all("style" not in f["properties"] for f in layer.data["features"])
 
 
 # -- filters ---------------------------------------------------------------------------------------
@@ -197,19 +255,22 @@ def test_status_badges_and_legend(browser: OrderBrowser) -> None:
 
 def test_filter_by_status_and_product_goes_to_the_server(browser: OrderBrowser) -> None:
     page_ids = browser.table.row_ids
-    statuses = {str(o.status) for o in browser.page.orders}
+    statuses = {str(o.status) for o in browser.orders}
     wanted = sorted(statuses)[0]
     assert browser.client.filters_orders  # the reference server filters itself
     matching = [o for o in browser.client.orders(limit=100) if o.matches(status=wanted)]
-    browser.status_picker.value = wanted
+    press(browser, "status", wanted)
     assert browser.status_filter == wanted
+    assert control(browser, "status")["value"] == wanted
     assert browser.orders and all(str(o.status) == wanted for o in browser.orders)
     assert len(browser.orders) == min(len(matching), browser.page_size)  # full pages
-    assert set(browser.map.feature_ids) == set(browser.table.row_ids)
+    assert browser.map.drawn == list(range(len(browser.orders)))
     assert browser.position.endswith(f"of {len(matching)}")
-    browser.product_picker.value = "sar-x-band"
+    press(browser, "product:focus")  # the first look at the product filter reads catalogues
+    products = [value for _label, value in control(browser, "product")["choices"]]
+    assert set(products) >= set(PRODUCTS) and products[0] == ""
+    press(browser, "product", "sar-x-band")
     assert all(o.product_id == "sar-x-band" for o in browser.orders)
-    assert {value for _label, value in browser.product_picker.options} >= set(PRODUCTS)
     browser.status_filter = ""
     browser.product_filter = ""
     assert browser.table.row_ids == page_ids
@@ -232,9 +293,9 @@ def test_refresh_picks_up_a_status_change(
     assert [str(s.status) for s in browser.details.statuses] == ["received"]
     server.clock.advance(61)
     assert status_cell(browser, order_id) == "received"  # nothing changes by itself
-    browser.refresh_button.click()
+    press(browser, "refresh")
     assert status_cell(browser, order_id) != "received"
-    assert str(browser.page.orders[0].status) in ("accepted", "rejected")
+    assert str(browser.orders[0].status) in ("accepted", "rejected")
     history = browser.details.statuses
     assert history is not None and [str(s.status) for s in history][:1] == ["received"]
     assert len(history) == 2
@@ -245,9 +306,9 @@ def test_auto_refresh_runs_until_the_widget_is_closed(
 ) -> None:
     browser = make_browser(server_250.url, page_size=10)
     assert not browser.auto_refresh_running
-    browser.auto_refresh_picker.value = 10.0
+    press(browser, "auto_refresh", 10.0)
     assert browser.auto_refresh == 10.0 and browser.auto_refresh_running
-    browser.auto_refresh_picker.value = 0.0
+    press(browser, "auto_refresh", 0.0)
     assert not browser.auto_refresh_running
     browser.auto_refresh = 0.05
     ticker = browser._ticker
@@ -269,12 +330,13 @@ def test_auto_refresh_runs_until_the_widget_is_closed(
 def test_export_page_as_geojson_and_records(browser: OrderBrowser, tmp_path: Path) -> None:
     collection = browser.export_page()
     assert collection["type"] == "FeatureCollection"
-    assert [f["id"] for f in collection["features"]] == browser.table.row_ids
+    assert [f["id"] for f in collection["features"]] == [o.id for o in browser.orders]
     first = collection["features"][0]
-    assert first["geometry"] == browser.page.orders[0].request.geometry
-    assert first["properties"]["status"] == str(browser.page.orders[0].status)
+    assert first["geometry"] == browser.orders[0].request.geometry
+    assert first["properties"]["status"] == str(browser.orders[0].status)
+    assert "provider" not in first["properties"]  # one provider: the server's record as is
     records = browser.export_page(fmt="records")
-    assert [r["id"] for r in records] == browser.table.row_ids
+    assert [r["id"] for r in records] == [o.id for o in browser.orders]
     path = browser.export_page(path=tmp_path / "page.geojson")
     assert json.loads(path.read_text())["features"] == collection["features"]
     with pytest.raises(ValueError, match="fmt"):
@@ -288,23 +350,28 @@ def test_export_all_orders_matching_a_status(
         f"{server_250.url}/orders?status=rejected&limit=1000"
     )  # the server's own filter, as an independent count
     assert 0 < len(expected.orders) < TOTAL
-    browser.export_panel.format_picker.value = "geojson"
-    browser.export_panel.path_text.value = str(tmp_path / "rejected.geojson")
+    assert browser.children == (browser.table, browser.map)  # no export panel until asked
+    press(browser, "export")
+    panel = browser.export_panel
+    assert panel in browser.children and control(browser, "export")["pressed"]
+    panel.format_picker.value = "geojson"
+    panel.path_text.value = str(tmp_path / "rejected.geojson")
     browser.status_filter = "rejected"
-    browser.export_panel.all_button.click()
+    panel.all_button.click()
     data = json.loads((tmp_path / "rejected.geojson").read_text())
     assert data["type"] == "FeatureCollection"
     assert {f["id"] for f in data["features"]} == {o.id for o in expected.orders}
     assert all(f["properties"]["status"] == "rejected" for f in data["features"])
-    assert "written to" in browser.export_panel.result.value
-    progress = browser.export_panel.progress
-    assert progress.value == progress.max == len(expected.orders)  # filtered by the server
+    assert "written to" in panel.result.value
+    assert panel.progress.value == panel.progress.max == len(expected.orders)  # server-filtered
     records = browser.export_all(status="rejected", product_id="optical-vhr", fmt="records")
     assert {r["id"] for r in records} == {
         o.id for o in expected.orders if o.product_id == "optical-vhr"
     }
     everything = browser.export_all(status="", fmt="records")
     assert len(everything) == TOTAL
+    press(browser, "export")  # the same button hides the panel again
+    assert panel.layout.display == "none" and not control(browser, "export")["pressed"]
 
 
 def test_export_to_geodataframe_needs_geopandas(browser: OrderBrowser) -> None:
@@ -318,4 +385,37 @@ def test_export_to_geodataframe_needs_geopandas(browser: OrderBrowser) -> None:
         assert "geopandas" in browser.export_panel.result.value
     else:
         frame = browser.export_page(fmt="geodataframe")
-        assert list(frame["id"]) == browser.table.row_ids
+        assert list(frame["id"]) == [o.id for o in browser.orders]
+
+
+# -- lifecycle -------------------------------------------------------------------------------------
+
+
+def live_models() -> int:
+    """Widget models alive in this kernel (what a closed browser must not leave behind)."""
+    from ipywidgets.widgets.widget import _instances
+
+    return len(_instances)
+
+
+def test_close_closes_every_model_the_browser_made(server_250: Any) -> None:
+    before = live_models()
+    browser = OrderBrowser(server_250.url, page_size=10, auto_refresh=30)
+    click_row(browser, browser.table.row_ids[1])  # details and the highlight layer made
+    press(browser, "export")  # and the export panel
+    press(browser, "next")
+    assert live_models() > before + 10
+    ticker = browser._ticker
+    browser.close()
+    assert live_models() == before
+    assert ticker is not None and not ticker.running
+    assert browser.providers[0].client._http.is_closed  # made here from the URL: closed here
+
+
+def test_a_client_given_stays_open(server_250: Any) -> None:
+    with StatClient(server_250.url) as client:
+        before = live_models()
+        OrderBrowser(client, page_size=5).close()
+        assert live_models() == before
+        assert not client._http.is_closed
+        assert client.orders_page(limit=1).orders

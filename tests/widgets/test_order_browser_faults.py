@@ -167,14 +167,22 @@ def fast_client(url: str) -> StatClient:
 # -- hostile strings -----------------------------------------------------------------------------
 
 
-def test_hostile_id_and_status_are_rendered_as_text(
+def test_hostile_strings_in_every_column_stay_text(
     fake: FakeServer, make_browser: Callable[..., OrderBrowser]
 ) -> None:
-    browser = make_browser(fake.url)
+    browser = make_browser(fake.url, page_size=1)
     assert browser.table.row_ids == [HOSTILE_ID]
-    # The rows are plain text for the front end, which sets them with textContent.
-    assert browser.table.rows[0]["id"] == HOSTILE_ID
-    assert browser.table.rows[0]["status"] == HOSTILE_STATUS
+    # The rows are plain text for the front end, which sets every cell with textContent.
+    (row,) = browser.table.rows
+    assert row == {
+        "id": HOSTILE_ID,
+        "product": HOSTILE_ORDER["product_id"],
+        "status": HOSTILE_STATUS,
+        "created": "2031-01-01 00:00:00 UTC",
+        "user": "<b>mallory</b>",
+    }
+    # An unknown status is plain text, not a coloured badge: no stage lists it.
+    assert all(HOSTILE_STATUS not in stage["statuses"] for stage in browser.table.stages)
     browser.table.selected = 0
     assert browser.selected_id == HOSTILE_ID
     shown = "\n".join(html_values(browser))
@@ -183,8 +191,6 @@ def test_hostile_id_and_status_are_rendered_as_text(
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown
     assert "&lt;script&gt;alert(&quot;status&quot;)&lt;/script&gt;" in shown
     assert "&lt;iframe src=//evil&gt;" in shown  # an extra field the models do not know
-    # An unknown status is plain text, not a coloured badge: no stage lists it.
-    assert all(HOSTILE_STATUS not in stage["statuses"] for stage in browser.table.stages)
     # Only the http(s) link is clickable, with its query escaped.
     assert shown.count("<a ") == 1
     assert 'href="https://example.com/x?a=&lt;b&gt;"' in shown
@@ -195,19 +201,24 @@ def test_hostile_id_and_status_are_rendered_as_text(
 # -- errors with retry, the page kept -------------------------------------------------------------
 
 
+def retry_notes(browser: OrderBrowser) -> list[dict[str, Any]]:
+    return [note for note in browser.table.notes if note.get("action") == "retry"]
+
+
 def test_a_malformed_page_is_shown_with_retry_and_the_page_is_kept(
     fake: FakeServer, make_browser: Callable[..., OrderBrowser]
 ) -> None:
-    browser = make_browser(fake.url)
-    assert browser.error_box.layout.display == "none"
+    browser = make_browser(fake.url, page_size=1)
+    assert retry_notes(browser) == []
     fake.mode = "malformed"
-    browser.next_button.click()
+    assert not browser.next()
     assert browser.table.row_ids == [HOSTILE_ID]  # the page already shown stays
-    assert browser.error_box.layout.display != "none"
-    assert "orders page" in browser.error and "orders" in browser.error_html.value
+    (note,) = retry_notes(browser)
+    assert "orders page" in browser.error and note["text"] == browser.error
+    assert note["kind"] == "error" and note["value"] is None  # one provider: no name needed
     fake.mode = "ok"
-    browser.retry_button.click()
-    assert browser.error == "" and browser.error_box.layout.display == "none"
+    browser.table._handle_custom_msg({"control": "retry", "value": None}, [])
+    assert browser.error == "" and retry_notes(browser) == []
     assert browser.table.row_ids == ["plain-1"]
     assert browser.position == "orders 2-2"
 
@@ -217,12 +228,12 @@ def test_a_401_is_shown_in_the_widget(
 ) -> None:
     fake.mode = "unauthorised"
     browser = make_browser(fast_client(fake.url))
-    assert browser.page is None
+    assert browser.orders == [] and browser.position == ""
     assert "Not authorised (401)" in browser.error
-    assert "token" in browser.error_html.value
+    assert "token" in retry_notes(browser)[0]["text"]
     fake.mode = "ok"
     assert browser.retry()
-    assert browser.table.row_ids == [HOSTILE_ID]
+    assert [o.id for o in browser.orders] == [HOSTILE_ID, "plain-1"]  # two pages, one view
 
 
 def test_a_server_that_stops_mid_browse_shows_an_error_and_retry_works(
@@ -237,21 +248,22 @@ def test_a_server_that_stops_mid_browse_shows_an_error_and_retry_works(
         with StatClient(first.url) as client:
             ids = create_orders(client, 50)
         browser = make_browser(fast_client(first.url), page_size=20)
-        browser.next_button.click()
+        assert browser.next()
         page_two = browser.table.row_ids
         assert browser.position == "orders 21-40 of 50"
         first.stop()
 
-        browser.next_button.click()
+        assert not browser.next()
         assert browser.error, "a dead server must show an error"
-        assert browser.error_box.layout.display != "none"
+        assert retry_notes(browser)
         assert browser.table.row_ids == page_two
         assert browser.position == "orders 21-40 of 50"
-        assert not browser.next_button.disabled  # the user can try again
+        next_button = next(c for c in browser.table.controls if c["name"] == "next")
+        assert not next_button["disabled"]  # the user can try again
 
         second = run_in_thread(db_path=db, clock=ManualClock(), port=first.port)
         assert second.url == first.url
-        browser.retry_button.click()
+        assert browser.retry()
         assert browser.error == ""
         assert browser.position == "orders 41-50 of 50"
         assert browser.table.row_ids == list(reversed(ids))[40:]
@@ -264,6 +276,8 @@ def test_a_server_that_stops_mid_browse_shows_an_error_and_retry_works(
 def test_construction_with_a_bad_target_names_the_argument() -> None:
     with pytest.raises(TypeError, match="client_or_url"):
         OrderBrowser(42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="token"):
+        OrderBrowser({"A": "http://127.0.0.1:1"}, token="s3cret")  # one token, many servers
 
 
 def test_an_order_that_cannot_be_fetched_is_shown_in_the_details(

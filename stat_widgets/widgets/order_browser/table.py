@@ -20,7 +20,7 @@ import anywidget
 import traitlets
 
 from stat_widgets.models import Order
-from stat_widgets.widgets.order_browser_status import STAGES
+from stat_widgets.widgets.order_browser.status import STAGES
 
 _HERE = Path(__file__).parent
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -81,8 +81,8 @@ class OrderTable(anywidget.AnyWidget):
     browser's controls above them. Tests and Python code drive it as the front end does:
     ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
 
-    _esm = traitlets.Unicode(_asset("order_table.js")).tag(sync=True)
-    _css = traitlets.Unicode(_asset("order_table.css")).tag(sync=True)
+    _esm = traitlets.Unicode(_asset("table.js")).tag(sync=True)
+    _css = traitlets.Unicode(_asset("table.css")).tag(sync=True)
 
     columns = traitlets.List(
         [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"

@@ -64,8 +64,8 @@ def _stage_class(stage: Stage) -> str:
     return "stat-stage-" + stage.name.replace(" ", "-")
 
 
-#: The badges' look, sent once with the legend (which every order browser shows) instead of
-#: inline in each badge: a page of 100 rows repeated it 100 times.
+#: The badges' look, sent once with the HTML that shows them (the order details) instead of
+#: inline in each badge. The order table draws its own badges from ``STAGES``.
 STATUS_CSS = (
     "<style>.stat-status-badge {"
     + _BADGE
@@ -99,26 +99,10 @@ def status_badge(status: OrderStatus | str | None) -> str:
     return f'<span class="{badge_class}">{_html.escape(label)}</span>'
 
 
-def legend_html() -> str:
-    """One line per stage: its colour and the statuses it groups; it also carries the
-    badges' stylesheet (``STATUS_CSS``)."""
-    items = []
-    for stage in STAGES:
-        swatch = f'<span class="stat-status-badge {_stage_class(stage)}">'
-        names = ", ".join(str(s) for s in stage.statuses)
-        items.append(
-            f'<span style="margin-right: 12px;">{swatch}{_html.escape(stage.name)}</span> '
-            f"{_html.muted(names)}</span>"
-        )
-    items.append(_html.muted("other statuses are shown as plain text"))
-    return STATUS_CSS + '<div class="stat-status-legend">' + "".join(items) + "</div>"
-
-
 __all__ = [
     "STAGES",
     "STATUS_CSS",
     "Stage",
-    "legend_html",
     "stage_of",
     "status_badge",
     "status_colour",

@@ -12,10 +12,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from stat_widgets.client import StatClient
+from stat_widgets.errors import InvalidResponseError, NotFoundError
 from stat_widgets.models import Order, StatusRecord
 from stat_widgets.widgets import _html
-from stat_widgets.widgets.order_browser_status import status_badge
-from stat_widgets.widgets.order_table import created_text
+from stat_widgets.widgets.order_browser.status import STATUS_CSS, status_badge
+from stat_widgets.widgets.order_browser.table import created_text
 
 # Shown in their own sections, not in the field table.
 _SECTIONS = ("links", "request")
@@ -89,6 +91,7 @@ def details_html(
 ) -> str:
     return "".join(
         [
+            STATUS_CSS,
             f"<h4 style='margin: 4px 0;'>Order {_html.escape(order.id)}</h4>",
             fields_html(order),
             "<h4 style='margin: 8px 0 2px;'>Links</h4>",
@@ -99,6 +102,14 @@ def details_html(
             history_html(statuses, history_note),
         ]
     )
+
+
+def statuses_of(client: StatClient, order_id: str) -> tuple[list[StatusRecord] | None, str]:
+    """The history, or ``None`` and why when the server keeps none for this order."""
+    try:
+        return client.order_statuses(order_id), ""
+    except (NotFoundError, InvalidResponseError) as exc:
+        return None, f"No status history from this server ({exc})."
 
 
 class OrderDetails(widgets.VBox):
@@ -131,4 +142,11 @@ class OrderDetails(widgets.VBox):
         self.html.value = _html.muted("Select an order to see its details.")
 
 
-__all__ = ["OrderDetails", "details_html", "fields_html", "history_html", "links_html"]
+__all__ = [
+    "OrderDetails",
+    "details_html",
+    "fields_html",
+    "history_html",
+    "links_html",
+    "statuses_of",
+]

@@ -12,21 +12,30 @@ from pathlib import Path
 from typing import Any, Literal
 
 from stat_widgets.models import Order
-from stat_widgets.widgets.footprint_map import footprint
+from stat_widgets.widgets.order_browser.footprint_map import footprint
+from stat_widgets.widgets.order_browser.pager import Row
+
+#: What an export takes: orders, or rows of the merged listing (each order with its provider,
+#: which the export then records as ``provider``).
+Exportable = Order | Row
 
 Format = Literal["geojson", "records", "geodataframe"]
 FORMATS: tuple[str, ...] = ("geojson", "records", "geodataframe")
 
 
-def order_record(order: Order) -> dict[str, Any]:
-    """The order as plain JSON-compatible data, every field the server sent included."""
-    return order.model_dump(mode="json")
+def order_record(item: Exportable) -> dict[str, Any]:
+    """The order as plain JSON-compatible data, every field the server sent included (and the
+    provider's name, for a row of several providers' orders)."""
+    if isinstance(item, Row):
+        return {**item.order.model_dump(mode="json"), "provider": item.provider}
+    return item.model_dump(mode="json")
 
 
-def order_feature(order: Order) -> dict[str, Any]:
+def order_feature(item: Exportable) -> dict[str, Any]:
     """The order as a GeoJSON Feature: its footprint (``null`` when it has none) and the rest of
     the order, flattened enough for a GIS attribute table."""
-    record = order_record(order)
+    order = item.order if isinstance(item, Row) else item
+    record = order_record(item)
     request = record.pop("request", None) or {}
     properties = {
         **record,
@@ -47,7 +56,7 @@ def check_format(fmt: str) -> Format:
     return fmt  # type: ignore[return-value]
 
 
-def write_geojson(orders: Iterable[Order], path: str | Path) -> int:
+def write_geojson(orders: Iterable[Exportable], path: str | Path) -> int:
     """Stream a FeatureCollection to ``path``; the number of features written."""
     count = 0
     target = Path(path)
@@ -62,7 +71,7 @@ def write_geojson(orders: Iterable[Order], path: str | Path) -> int:
 
 
 def export_orders(
-    orders: Iterable[Order], *, fmt: str = "geojson", path: str | Path | None = None
+    orders: Iterable[Exportable], *, fmt: str = "geojson", path: str | Path | None = None
 ) -> Any:
     """``geojson``: a FeatureCollection dict (or, with ``path``, the file written and its path);
     ``records``: a list of dicts (or a JSON file); ``geodataframe``: needs geopandas."""

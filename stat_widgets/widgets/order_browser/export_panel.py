@@ -1,30 +1,37 @@
-"""The export controls under the browser: format, optional file, the current page or all
-matching orders, and a progress bar while pages are read."""
+"""The export controls under the browser: format, optional file, the current page or every
+matching order, and a progress bar while pages are read.
+
+The panel is given the two exports as callables, so it knows nothing of the browser (and the
+browser imports it, not the other way round).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 
 from stat_widgets.errors import StatError
 from stat_widgets.widgets import _html
 
-if TYPE_CHECKING:
-    from stat_widgets.widgets.order_browser import OrderBrowser
+#: ``export(fmt, path, progress)`` → (what was exported, how many orders); ``progress(read,
+#: total)`` moves the bar while pages are read.
+Export = Callable[[str, "str | Path | None", Callable[[int, int | None], None]], tuple[Any, int]]
 
 
 def _summary(result: Any, count: int) -> str:
     noun = "order" if count == 1 else "orders"
-    if hasattr(result, "resolve"):  # a Path
+    if isinstance(result, Path):
         return f"{count:,} {noun} written to {result}"
     return f"{count:,} {noun} exported to the browser's last_export attribute"
 
 
 class ExportPanel(widgets.VBox):
-    def __init__(self, browser: OrderBrowser, **kwargs: Any) -> None:
+    def __init__(self, export_page: Export, export_all: Export, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._browser = browser
+        self._exports = {"page": export_page, "all": export_all}
         self.format_picker = widgets.Dropdown(
             options=[
                 ("GeoJSON FeatureCollection", "geojson"),
@@ -51,33 +58,31 @@ class ExportPanel(widgets.VBox):
         )
         self.progress.layout.visibility = "hidden"
         self.result = widgets.HTML()
-        self.page_button.on_click(lambda _b: self._run(all_matching=False))
-        self.all_button.on_click(lambda _b: self._run(all_matching=True))
+        self.page_button.on_click(lambda _b: self.run("page"))
+        self.all_button.on_click(lambda _b: self.run("all"))
         self.children = (
             widgets.HBox([self.format_picker, self.path_text]),
             widgets.HBox([self.page_button, self.all_button, self.progress]),
             self.result,
         )
 
-    def show_progress(self, seen: int, total: int | None) -> None:
+    def show_progress(self, read: int, total: int | None) -> None:
         self.progress.layout.visibility = "visible"
-        self.progress.max = max(total or 0, seen, 1)
-        self.progress.value = seen
+        self.progress.max = max(total or 0, read, 1)
+        self.progress.value = read
 
-    def _run(self, *, all_matching: bool) -> None:
-        """A button press: errors are shown here, never raised into the notebook."""
+    def run(self, which: str) -> None:
+        """A button press (``"page"`` or ``"all"``): errors are shown here, never raised
+        into the notebook."""
         fmt = self.format_picker.value
         path = self.path_text.value.strip() or None
         self.result.value = _html.muted("Exporting…")
         try:
-            if all_matching:
-                result = self._browser.export_all(fmt=fmt, path=path)
-            else:
-                result = self._browser.export_page(fmt=fmt, path=path)
+            result, count = self._exports[which](fmt, path, self.show_progress)
         except (StatError, ImportError, OSError, ValueError) as exc:
             self.result.value = _html.error(f"Export failed: {exc}")
             return
-        self.result.value = _html.text(_summary(result, self._browser.last_export_count))
+        self.result.value = _html.text(_summary(result, count))
 
 
-__all__ = ["ExportPanel"]
+__all__ = ["Export", "ExportPanel"]

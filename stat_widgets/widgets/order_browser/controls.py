@@ -1,0 +1,142 @@
+"""The browser's controls and problem lines, as the order table's front end draws them.
+
+Plain data from plain state, so what the browser shows can be read (and tested) without a
+front end: ``controls(...)`` lists the buttons and selects; ``notes(...)`` one line per
+provider problem, each with its Retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stat_widgets.models import OrderStatus
+
+PAGE_SIZES = (10, 20, 50, 100)
+AUTO_REFRESH_CHOICES = (
+    ("off", 0.0),
+    ("every 10 s", 10.0),
+    ("every 30 s", 30.0),
+    ("every 60 s", 60.0),
+)
+ALL_STATUSES = "all statuses"
+ALL_PRODUCTS = "all products"
+
+
+@dataclass(frozen=True)
+class State:
+    """What the controls show."""
+
+    can_go_back: bool
+    can_go_on: bool
+    busy: bool
+    status: str
+    product: str
+    products: Iterable[str]
+    page_size: int
+    auto_refresh: float
+    exporting: bool
+
+
+def _button(name: str, label: str, *, disabled: bool = False, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "kind": "button", "label": label, "disabled": disabled, **extra}
+
+
+def _select(
+    name: str, label: str, choices: list[tuple[str, Any]], value: Any, *, busy: bool
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "kind": "select",
+        "label": label,
+        "choices": [list(c) for c in choices],
+        "value": value,
+        "disabled": busy,
+        "row": 1,
+    }
+
+
+def controls(state: State) -> list[dict[str, Any]]:
+    """Row 0: paging (the position line follows it); row 1: filters, settings, export."""
+    sizes = sorted({*PAGE_SIZES, state.page_size})
+    refresh = [(label, value) for label, value in AUTO_REFRESH_CHOICES]
+    if state.auto_refresh not in {value for _label, value in refresh}:
+        refresh.append((f"every {state.auto_refresh:g} s", state.auto_refresh))
+    products = sorted({*state.products, *([state.product] if state.product else [])})
+    back, on = state.can_go_back and not state.busy, state.can_go_on and not state.busy
+    return [
+        _button("first", "\u00ab First", disabled=not back),
+        _button("previous", "\u2039 Previous", disabled=not back),
+        _button("next", "Next \u203a", disabled=not on),
+        _select(
+            "status",
+            "Status",
+            [(ALL_STATUSES, ""), *((s.value, s.value) for s in OrderStatus)],
+            state.status,
+            busy=state.busy,
+        ),
+        _select(
+            "product",
+            "Product",
+            [(ALL_PRODUCTS, ""), *((p, p) for p in products)],
+            state.product,
+            busy=state.busy,
+        ),
+        _select(
+            "page_size", "Per page", [(str(n), n) for n in sizes], state.page_size, busy=state.busy
+        ),
+        _button("refresh", "\u21bb Refresh", disabled=state.busy, row=1),
+        _select("auto_refresh", "Auto-refresh", refresh, state.auto_refresh, busy=state.busy),
+        _button(
+            "export",
+            "Export\u2026",
+            row=1,
+            pressed=state.exporting,
+            title="Export this page or every matching order",
+        ),
+    ]
+
+
+def position_text(offset: int, shown: int, total: int | None) -> str:
+    """``orders 21-40 of 250``; ``no orders`` for an empty listing."""
+    if not shown:
+        return "no orders" if not total else f"no orders here (of {total:,})"
+    text = f"orders {offset + 1:,}-{offset + shown:,}"
+    if total is not None:
+        text += f" of {total:,}"
+    return text
+
+
+def notes(
+    problems: Mapping[str, str], remarks: Mapping[str, str], *, named: bool, error: str = ""
+) -> list[dict[str, Any]]:
+    """One line per provider that failed (with Retry), per remark, and for ``error``."""
+    lines = []
+    for name, message in problems.items():
+        lines.append(
+            {
+                "text": f"{name}: {message}" if named else message,
+                "kind": "error",
+                "action": "retry",
+                "value": name if named else None,
+                "label": "Retry",
+            }
+        )
+    for name, message in remarks.items():
+        lines.append({"text": f"{name}: {message}" if named else message, "kind": "info"})
+    if error:
+        lines.append({"text": error, "kind": "error"})
+    return lines
+
+
+__all__ = [
+    "ALL_PRODUCTS",
+    "ALL_STATUSES",
+    "AUTO_REFRESH_CHOICES",
+    "PAGE_SIZES",
+    "State",
+    "controls",
+    "notes",
+    "position_text",
+]
