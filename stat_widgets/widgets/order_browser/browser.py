@@ -178,7 +178,7 @@ class OrderBrowser(widgets.GridBox):
     def _busy(self, busy: bool) -> None:
         self.loading = busy
         if self._ready:  # shown as it happens; not while the widget is being built
-            self._render_controls()
+            self.table.busy = busy
 
     def _problem_lines(self) -> list[str]:
         problems = self.pager.problems
@@ -209,7 +209,6 @@ class OrderBrowser(widgets.GridBox):
         state = controls.State(
             can_go_back=view is not None and view.has_previous,
             can_go_on=view is not None and view.has_next,
-            busy=self.loading,
             status=self.status_filter,
             product=self.product_filter,
             products=self._products,
@@ -221,7 +220,7 @@ class OrderBrowser(widgets.GridBox):
         named = len(self.providers) > 1
         with self.table.hold_sync():
             self.table.controls = controls.controls(state)
-            self.table.status = "Loading…" if self.loading else self.position
+            self.table.status = self.position
             self.table.notes = controls.notes(
                 self.pager.problems,
                 {} if view is None else view.notes,
@@ -306,7 +305,7 @@ class OrderBrowser(widgets.GridBox):
         if order_id is None:
             return
         with self._lock:
-            self.loading = True
+            self._busy(True)
             try:
                 order = provider.client.order(order_id)
                 statuses, note = statuses_of(provider.client, order_id)
@@ -315,7 +314,7 @@ class OrderBrowser(widgets.GridBox):
                 self.details.show_error(order_id, describe_error(exc))
                 return
             finally:
-                self.loading = False
+                self._busy(False)
             self.selected_order = order
             self.details.show(order, statuses, note)
 

@@ -30,7 +30,6 @@ class State:
 
     can_go_back: bool
     can_go_on: bool
-    busy: bool
     status: str
     product: str
     products: Iterable[str]
@@ -43,16 +42,14 @@ def _button(name: str, label: str, *, disabled: bool = False, **extra: Any) -> d
     return {"name": name, "kind": "button", "label": label, "disabled": disabled, **extra}
 
 
-def _select(
-    name: str, label: str, choices: list[tuple[str, Any]], value: Any, *, busy: bool
-) -> dict[str, Any]:
+def _select(name: str, label: str, choices: list[tuple[str, Any]], value: Any) -> dict[str, Any]:
+    """A choice whose label is its value travels as the value alone."""
     return {
         "name": name,
         "kind": "select",
         "label": label,
-        "choices": [list(c) for c in choices],
+        "choices": [c[1] if c[0] == c[1] else list(c) for c in choices],
         "value": value,
-        "disabled": busy,
         "row": 1,
     }
 
@@ -64,7 +61,7 @@ def controls(state: State) -> list[dict[str, Any]]:
     if state.auto_refresh not in {value for _label, value in refresh}:
         refresh.append((f"every {state.auto_refresh:g} s", state.auto_refresh))
     products = sorted({*state.products, *([state.product] if state.product else [])})
-    back, on = state.can_go_back and not state.busy, state.can_go_on and not state.busy
+    back, on = state.can_go_back, state.can_go_on
     return [
         _button("first", "\u00ab First", disabled=not back),
         _button("previous", "\u2039 Previous", disabled=not back),
@@ -74,20 +71,16 @@ def controls(state: State) -> list[dict[str, Any]]:
             "Status",
             [(ALL_STATUSES, ""), *((s.value, s.value) for s in OrderStatus)],
             state.status,
-            busy=state.busy,
         ),
         _select(
             "product",
             "Product",
             [(ALL_PRODUCTS, ""), *((p, p) for p in products)],
             state.product,
-            busy=state.busy,
         ),
-        _select(
-            "page_size", "Per page", [(str(n), n) for n in sizes], state.page_size, busy=state.busy
-        ),
-        _button("refresh", "\u21bb Refresh", disabled=state.busy, row=1),
-        _select("auto_refresh", "Auto-refresh", refresh, state.auto_refresh, busy=state.busy),
+        _select("page_size", "Per page", [(n, n) for n in sizes], state.page_size),
+        _button("refresh", "\u21bb Refresh", row=1),
+        _select("auto_refresh", "Auto-refresh", refresh, state.auto_refresh),
         _button(
             "export",
             "Export\u2026",

@@ -1,101 +1,92 @@
-// OrderTable's front end (anywidget ES module, shipped as is: no build step).
+// OrderTable's front end (an anywidget ES module, shipped as is: no build step).
 // Every string from a server is set with textContent, never as markup.
-const el_ = (tag, cls, text) => {
+const make = (tag, cls, text) => {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
 };
 const str = (v) => (v === null || v === undefined ? "" : String(v));
+// A select's choice is [label, value], or one value that is its own label.
+const pair = (c) => (Array.isArray(c) ? c : [c, c]);
 
 function render({ model, el }) {
   el.classList.add("stat-order-table");
-  const bars = el_("div", "sot-bars");
-  const notes = el_("div", "sot-notes");
-  const scroll = el_("div", "sot-scroll");
+  const bars = make("div");
+  const status = make("span", "sot-muted");
+  const notes = make("div");
+  const scroll = make("div", "sot-scroll");
   scroll.tabIndex = 0;
   scroll.setAttribute("role", "grid");
   scroll.setAttribute("aria-label", "Orders");
-  const table = el_("table");
-  const head = el_("thead");
-  const body = el_("tbody");
-  const empty = el_("div", "sot-empty", "No orders to show.");
-  const legend = el_("div", "sot-legend");
+  scroll.dataset.lmSuppressShortcuts = "true";
+  const head = make("thead");
+  const body = make("tbody");
+  const table = make("table");
   table.append(head, body);
+  const empty = make("div", "sot-empty sot-muted", "No orders to show.");
+  const legend = make("div", "sot-legend");
   scroll.append(table, empty);
   el.append(bars, notes, scroll, legend);
-
-  let shown = []; // row indices in display order
-  let stageOf = {};
   const send = (control, value) => model.send({ control, value });
+  let shown = []; // row indices, in display order
+  let stageOf = {};
 
-  // -- controls: buttons and selects, updated in place so a select keeps its focus ----------
+  // -- controls: made once per name, then updated in place (a select keeps its focus) --------
   const made = {};
-  function drawControls() {
-    const controls = model.get("controls");
-    const rows = [];
-    for (const c of controls) {
-      const row = c.row || 0;
-      if (!rows[row]) rows[row] = [];
-      let item = made[c.name];
-      const key = c.kind + "|" + JSON.stringify(c.choices || []);
-      if (!item || item.key !== key) item = made[c.name] = makeControl(c, key);
-      item.update(c);
-      rows[row].push(item.node);
-    }
-    bars.replaceChildren();
-    rows.forEach((nodes, i) => {
-      const bar = el_("div", "sot-bar");
-      bar.append(...(nodes || []));
-      if (i === 0) bar.append(status);
-      bars.append(bar);
-    });
-  }
-  function makeControl(c, key) {
+  function control(c) {
+    const key = c.kind + JSON.stringify(c.choices || []);
+    if (made[c.name] && made[c.name].key === key) return made[c.name];
+    let node, input;
     if (c.kind === "select") {
-      const label = el_("label", "sot-select");
-      const name = el_("span", "", c.label);
-      const select = el_("select");
-      (c.choices || []).forEach(([text], i) => {
-        const option = el_("option", "", str(text));
+      node = make("label", "sot-select");
+      input = make("select");
+      c.choices.forEach((choice, i) => {
+        const option = make("option", "", str(pair(choice)[0]));
         option.value = String(i);
-        select.append(option);
+        input.append(option);
       });
-      select.addEventListener("change", () => send(c.name, c.choices[+select.value][1]));
-      select.addEventListener("focus", () => send(c.name + ":focus", null), { once: true });
-      label.append(name, select);
-      return {
-        key, node: label,
-        update(s) {
-          name.textContent = s.label;
-          const i = s.choices.findIndex((choice) => choice[1] === s.value);
-          select.value = String(Math.max(i, 0));
-          select.disabled = !!s.disabled;
-        },
-      };
+      input.addEventListener("change", () => send(c.name, pair(c.choices[+input.value])[1]));
+      input.addEventListener("focus", () => send(c.name + ":focus", null), { once: true });
+      node.append(make("span"), input);
+    } else {
+      node = input = make("button", "sot-button");
+      input.type = "button";
+      input.addEventListener("click", () => send(c.name, null));
     }
-    const button = el_("button", "sot-button");
-    button.type = "button";
-    button.addEventListener("click", () => send(c.name, null));
-    return {
-      key, node: button,
-      update(s) {
-        button.textContent = s.label;
-        button.title = str(s.title);
-        button.disabled = !!s.disabled;
-        button.classList.toggle("sot-pressed", !!s.pressed);
-      },
-    };
+    return (made[c.name] = { key, node, input });
   }
-  const status = el_("span", "sot-status");
-  const drawStatus = () => { status.textContent = model.get("status"); };
+  function drawControls() {
+    const busy = model.get("busy");
+    const rows = [];
+    for (const c of model.get("controls")) {
+      const { node, input } = control(c);
+      if (c.kind === "select") {
+        node.firstChild.textContent = c.label;
+        const i = c.choices.findIndex((choice) => pair(choice)[1] === c.value);
+        input.value = String(Math.max(i, 0));
+      } else {
+        input.textContent = c.label;
+        input.title = str(c.title);
+        input.classList.toggle("sot-pressed", !!c.pressed);
+      }
+      input.disabled = busy || !!c.disabled;
+      (rows[c.row || 0] = rows[c.row || 0] || []).push(node);
+    }
+    bars.replaceChildren(...rows.map((nodes, i) => {
+      const bar = make("div", "sot-bar");
+      bar.append(...(nodes || []), ...(i ? [] : [status]));
+      return bar;
+    }));
+    status.textContent = busy ? "Loading\u2026" : model.get("status");
+  }
 
-  // -- notes: one line per provider problem, each with its action (Retry) ------------------
+  // -- notes: one line per problem, each with its action (Retry) ----------------------------
   function drawNotes() {
     notes.replaceChildren(...model.get("notes").map((n) => {
-      const line = el_("div", "sot-note sot-" + (n.kind || "info"), n.text);
+      const line = make("div", "sot-note sot-" + (n.kind || "info"), n.text);
       if (n.action) {
-        const button = el_("button", "sot-button", n.label || "Retry");
+        const button = make("button", "sot-button", n.label || "Retry");
         button.type = "button";
         button.addEventListener("click", () => send(n.action, n.value ?? null));
         line.append(" ", button);
@@ -104,16 +95,16 @@ function render({ model, el }) {
     }));
   }
 
-  // -- the table -------------------------------------------------------------------------
+  // -- the rows ------------------------------------------------------------------------------
   function drawHead() {
     const [sortKey, descending] = model.get("sort");
-    const tr = el_("tr");
+    const tr = make("tr");
     for (const [key, label] of model.get("columns")) {
-      const th = el_("th");
-      const button = el_("button", "sot-sort", label);
+      const th = make("th");
+      const button = make("button", "sot-sort", label);
       button.type = "button";
       if (key === sortKey) {
-        button.append(el_("span", "sot-arrow", descending ? " \u25BC" : " \u25B2"));
+        button.append(make("span", "", descending ? " \u25BC" : " \u25B2"));
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
       }
       button.addEventListener("click", () => {
@@ -125,22 +116,22 @@ function render({ model, el }) {
     }
     head.replaceChildren(tr);
   }
-  function order() {
+  function displayOrder() {
     const rows = model.get("rows");
     const [key, descending] = model.get("sort");
-    const idx = rows.map((_r, i) => i);
-    if (!key) return idx;
+    const order = rows.map((_r, i) => i);
     const sign = descending ? -1 : 1;
-    return idx.sort((a, b) => {
+    if (key) order.sort((a, b) => {
       const x = str(rows[a][key]), y = str(rows[b][key]);
       return (x < y ? -sign : x > y ? sign : 0) || a - b;
     });
+    return order;
   }
   function cell(key, value) {
-    const td = el_("td");
-    const stage = key === "status" ? stageOf[str(value).toLowerCase()] : undefined;
+    const td = make("td", "sot-" + key);
+    const stage = key === "status" && stageOf[str(value).toLowerCase()];
     if (stage) {
-      const badge = el_("span", "sot-badge", str(value));
+      const badge = make("span", "sot-badge", str(value));
       badge.style.background = stage.css;
       td.append(badge);
     } else td.textContent = str(value);
@@ -149,12 +140,14 @@ function render({ model, el }) {
   function drawBody() {
     const rows = model.get("rows");
     const columns = model.get("columns");
-    shown = order();
+    shown = displayOrder();
     body.replaceChildren(...shown.map((i) => {
-      const tr = el_("tr");
+      const tr = make("tr");
       tr.dataset.index = String(i);
-      for (const [key] of columns) tr.append(cell(key, rows[i][key]));
-      tr.firstChild.title = "Show order " + str(rows[i].id);
+      for (const [key] of columns) {
+        const td = tr.appendChild(cell(key, rows[i][key]));
+        if (key === "id") td.title = "Show order " + str(rows[i].id);
+      }
       return tr;
     }));
     empty.style.display = rows.length ? "none" : "";
@@ -165,7 +158,7 @@ function render({ model, el }) {
     for (const tr of body.children) {
       const on = +tr.dataset.index === selected;
       tr.classList.toggle("sot-selected", on);
-      tr.setAttribute("aria-selected", on ? "true" : "false");
+      tr.setAttribute("aria-selected", String(on));
       if (on && el.contains(document.activeElement)) tr.scrollIntoView({ block: "nearest" });
     }
   }
@@ -175,39 +168,37 @@ function render({ model, el }) {
     if (tr) { select(+tr.dataset.index); scroll.focus({ preventScroll: true }); }
   });
   scroll.addEventListener("keydown", (event) => {
-    const moves = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
-    if (!(event.key in moves) || !shown.length) return;
+    const step = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity }[event.key];
+    if (step === undefined || !shown.length) return;
     event.preventDefault();
+    event.stopPropagation(); // not also a notebook shortcut (JupyterLab listens on bubbling)
     const at = shown.indexOf(model.get("selected"));
-    const last = shown.length - 1;
-    const step = moves[event.key];
     const to = at < 0 && Math.abs(step) === 1 ? 0 : at + step;
-    select(shown[Math.min(last, Math.max(0, to))]);
+    select(shown[Math.min(shown.length - 1, Math.max(0, to))]);
   });
 
-  // -- legend: the colours of the status stages (one table in Python drives both) ----------
+  // -- the legend: each stage's colour and statuses (the same table in Python drives both) ---
   function drawStages() {
     stageOf = {};
     legend.replaceChildren(...model.get("stages").map((stage) => {
       for (const s of stage.statuses) stageOf[s] = stage;
-      const item = el_("span", "sot-legend-item");
-      const badge = el_("span", "sot-badge", stage.name);
+      const item = make("span", "sot-legend-item");
+      const badge = make("span", "sot-badge", stage.name);
       badge.style.background = stage.css;
-      item.append(badge, el_("span", "sot-muted", " " + stage.statuses.join(", ")));
+      item.append(badge, make("span", "sot-muted", " " + stage.statuses.join(", ")));
       return item;
     }));
-    if (legend.childElementCount) legend.append(el_("span", "sot-muted", "other statuses are shown as plain text"));
+    legend.append(make("span", "sot-muted", "other statuses are shown as plain text"));
   }
 
   const on = (names, draw) => names.forEach((n) => model.on("change:" + n, draw));
-  on(["controls"], drawControls);
-  on(["status"], drawStatus);
+  on(["controls", "status", "busy"], drawControls);
   on(["notes"], drawNotes);
   on(["columns", "sort"], () => { drawHead(); drawBody(); });
   on(["rows"], drawBody);
   on(["selected"], drawSelected);
   on(["stages"], () => { drawStages(); drawBody(); });
-  drawStages(); drawControls(); drawStatus(); drawNotes(); drawHead(); drawBody();
+  drawStages(); drawControls(); drawNotes(); drawHead(); drawBody();
 }
 
 export default { render };
