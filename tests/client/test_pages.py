@@ -11,7 +11,7 @@ import pytest
 from stat_widgets.errors import InvalidResponseError
 
 from .conftest import collect
-from .faults import Reply, scripted_server
+from .faults import scripted_server
 from .stapi_server import AOI, Backend, run_stapi_server
 from .test_faults import page
 

@@ -12,7 +12,7 @@ the others stay.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +20,17 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.client import StatClient
-from stat_widgets.errors import StatError
-from stat_widgets.models import Order, OrderStatus, parse_status
+from stat_widgets.models import Order
 from stat_widgets.widgets._clients import Provider, Providers, providers_of
 from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.order_browser import controls
-from stat_widgets.widgets.order_browser.details import OrderDetails, statuses_of
-from stat_widgets.widgets.order_browser.export import export_orders
+from stat_widgets.widgets.order_browser.details import OrderDetails
+from stat_widgets.widgets.order_browser.export import export_counted
 from stat_widgets.widgets.order_browser.export_panel import ExportPanel
 from stat_widgets.widgets.order_browser.footprint_map import FootprintMap
-from stat_widgets.widgets.order_browser.pager import Filters, OrderPager, describe_error
+from stat_widgets.widgets.order_browser.pager import Filters, OrderPager, Row, describe_error
 from stat_widgets.widgets.order_browser.refresh import Ticker
 from stat_widgets.widgets.order_browser.table import OrderTable
-
-MAX_PAGE_SIZE = 1000
 
 
 class OrderBrowser(widgets.GridBox):
@@ -107,9 +104,14 @@ class OrderBrowser(widgets.GridBox):
         return self.providers[0].client
 
     @property
+    def rows(self) -> list[Row]:
+        """The page on screen, newest first: each order with its provider's name."""
+        return [] if self.pager.view is None else self.pager.view.rows
+
+    @property
     def orders(self) -> list[Order]:
         """The orders on screen, newest first."""
-        return [] if self.pager.view is None else self.pager.view.orders
+        return [row.order for row in self.rows]
 
     @property
     def problems(self) -> dict[str, str]:
@@ -133,8 +135,10 @@ class OrderBrowser(widgets.GridBox):
         """The export controls (made on first need, or by the Export… button)."""
         if self._export_panel is None:
             self._export_panel = ExportPanel(
-                lambda fmt, path, _progress: self._export(self._page_items(), fmt, path),
-                lambda fmt, path, progress: self._export(self._all_items(progress), fmt, path),
+                lambda fmt, path, _progress: self._export(self.rows, fmt, path),
+                lambda fmt, path, progress: self._export(
+                    self.pager.every_order(progress=progress), fmt, path
+                ),
                 layout=widgets.Layout(grid_column="1 / -1"),
             )
             self.children = (*self.children, self._export_panel)
@@ -188,8 +192,7 @@ class OrderBrowser(widgets.GridBox):
 
     # -- rendering ------------------------------------------------------------------------------
     def _render(self) -> None:
-        view = self.pager.view
-        rows = [] if view is None else view.rows
+        rows = self.rows
         index = self._index_of(self.selected_provider, self.selected_id)
         named = len(self.providers) > 1
         with self.table.hold_sync():
@@ -234,15 +237,10 @@ class OrderBrowser(widgets.GridBox):
     def learn_products(self) -> None:
         """Add every product of every provider's catalogue to the product filter's choices
         (read once, when the filter is first opened; a provider that fails is skipped)."""
-        if self._catalogues_read:
-            return
-        self._catalogues_read = True
-        for provider in self.providers:
-            try:
-                self._products.update(p.id for p in provider.client.products())
-            except StatError:
-                continue
-        self._render_controls()
+        if not self._catalogues_read:
+            self._catalogues_read = True
+            self._products.update(self.pager.product_ids())
+            self._render_controls()
 
     # -- selection ------------------------------------------------------------------------------
     def select(self, order_id: str | None, provider: str | None = None) -> None:
@@ -258,21 +256,20 @@ class OrderBrowser(widgets.GridBox):
             self._choose(provider, order_id)
 
     def _provider_of(self, order_id: str) -> str:
-        for row in [] if self.pager.view is None else self.pager.view.rows:
+        for row in self.rows:
             if row.order.id == order_id:
                 return row.provider
         return self.providers[0].name
 
     def _index_of(self, provider: str | None, order_id: str | None) -> int:
-        view = self.pager.view
-        for i, row in enumerate([] if view is None else view.rows):
+        for i, row in enumerate(self.rows):
             if row.order.id == order_id and row.provider == provider:
                 return i
         return -1
 
     def _row_chosen(self, index: int) -> None:
         """A row picked in the table (click, arrow keys) or on the map."""
-        rows = [] if self.pager.view is None else self.pager.view.rows
+        rows = self.rows
         if 0 <= index < len(rows) and index != self._index_of(
             self.selected_provider, self.selected_id
         ):
@@ -300,23 +297,15 @@ class OrderBrowser(widgets.GridBox):
             self._load_details()
 
     def _load_details(self) -> None:
-        order_id, name = self.selected_id, self.selected_provider
+        name, order_id = self.selected_provider, self.selected_id
         provider = next((p for p in self.providers if p.name == name), self.providers[0])
-        if order_id is None:
-            return
-        with self._lock:
-            self._busy(True)
-            try:
-                order = provider.client.order(order_id)
-                statuses, note = statuses_of(provider.client, order_id)
-            except StatError as exc:
-                self.selected_order = None
-                self.details.show_error(order_id, describe_error(exc))
-                return
-            finally:
-                self._busy(False)
-            self.selected_order = order
-            self.details.show(order, statuses, note)
+        if order_id is not None:
+            with self._lock:
+                self._busy(True)
+                try:
+                    self.selected_order = self.details.load(provider.client, order_id)
+                finally:
+                    self._busy(False)
 
     # -- filters and settings -------------------------------------------------------------------
     def _on_control(self, name: str, value: Any) -> None:
@@ -355,33 +344,12 @@ class OrderBrowser(widgets.GridBox):
             layout.display = "none" if layout.display != "none" else ""
         self._render_controls()
 
-    @traitlets.validate("page_size")
-    def _valid_page_size(self, proposal: traitlets.Bunch) -> int:
-        value = proposal.value
-        if not 1 <= value <= MAX_PAGE_SIZE:
-            raise traitlets.TraitError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {value}")
-        return value
-
-    @traitlets.validate("status_filter")
-    def _valid_status(self, proposal: traitlets.Bunch) -> str:
-        if not proposal.value:
-            return ""
-        status = parse_status(proposal.value)
-        if not isinstance(status, OrderStatus):
-            known = ", ".join(s.value for s in OrderStatus)
-            raise traitlets.TraitError(
-                f"status_filter: unknown status {proposal.value!r}; use one of {known}"
-            )
-        return status.value
-
-    @traitlets.validate("auto_refresh")
-    def _valid_auto_refresh(self, proposal: traitlets.Bunch) -> float:
-        if proposal.value < 0:
-            raise traitlets.TraitError(
-                f"auto_refresh must be 0 (off) or a positive number of seconds, "
-                f"got {proposal.value}"
-            )
-        return proposal.value
+    @traitlets.validate("page_size", "status_filter", "auto_refresh")
+    def _valid_setting(self, proposal: traitlets.Bunch) -> Any:
+        try:
+            return controls.checked(proposal.trait.name, proposal.value)
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
 
     @traitlets.observe("page_size", "status_filter", "product_filter")
     def _on_listing_changed(self, _change: traitlets.Bunch) -> None:
@@ -401,36 +369,19 @@ class OrderBrowser(widgets.GridBox):
             self._render_controls()
 
     # -- export ---------------------------------------------------------------------------------
-    def _page_items(self) -> list[Any]:
-        view = self.pager.view
-        rows = [] if view is None else view.rows
-        return list(rows) if len(self.providers) > 1 else [r.order for r in rows]
-
-    def _all_items(
-        self,
-        progress: Callable[[int, int | None], None] | None = None,
-        filters: Filters | None = None,
-    ) -> Any:
+    def _items(self, rows: Iterable[Row]) -> Iterator[Any]:
+        """Rows to export: with several providers each order keeps its provider's name."""
         named = len(self.providers) > 1
-        for row in self.pager.every_order(filters, progress=progress):
-            yield row if named else row.order
+        return (row if named else row.order for row in rows)
 
-    def _export(self, items: Any, fmt: str, path: str | Path | None) -> tuple[Any, int]:
-        counted = 0
-
-        def counting() -> Any:
-            nonlocal counted
-            for item in items:
-                counted += 1
-                yield item
-
-        result = export_orders(counting(), fmt=fmt, path=path)
-        self.last_export, self.last_export_count = result, counted
-        return result, counted
+    def _export(self, rows: Iterable[Row], fmt: str, path: str | Path | None) -> tuple[Any, int]:
+        result, count = export_counted(self._items(rows), fmt=fmt, path=path)
+        self.last_export, self.last_export_count = result, count
+        return result, count
 
     def export_page(self, *, path: str | Path | None = None, fmt: str = "geojson") -> Any:
         """The orders on screen (see ``export.export_orders`` for the formats)."""
-        return self._export(self._page_items(), fmt, path)[0]
+        return self._export(self.rows, fmt, path)[0]
 
     def export_all(
         self,
@@ -447,7 +398,7 @@ class OrderBrowser(widgets.GridBox):
             self.product_filter if product_id is None else product_id,
         )
         progress = self._export_panel.show_progress if self._export_panel else None
-        return self._export(self._all_items(progress, filters), fmt, path)[0]
+        return self._export(self.pager.every_order(filters, progress=progress), fmt, path)[0]
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stat_widgets.models import OrderStatus
+from stat_widgets.models import OrderStatus, parse_status
 
 PAGE_SIZES = (10, 20, 50, 100)
 AUTO_REFRESH_CHOICES = (
@@ -20,6 +20,7 @@ AUTO_REFRESH_CHOICES = (
     ("every 30 s", 30.0),
     ("every 60 s", 60.0),
 )
+MAX_PAGE_SIZE = 1000
 ALL_STATUSES = "all statuses"
 ALL_PRODUCTS = "all products"
 
@@ -36,6 +37,24 @@ class State:
     page_size: int
     auto_refresh: float
     exporting: bool
+
+
+def checked(setting: str, value: Any) -> Any:
+    """``value`` for the browser's ``setting`` (``page_size``, ``status_filter``,
+    ``auto_refresh``), normalised; ``ValueError`` naming the setting when it cannot be."""
+    if setting == "page_size" and not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {value}")
+    if setting == "auto_refresh" and value < 0:
+        raise ValueError(
+            f"auto_refresh must be 0 (off) or a positive number of seconds, got {value}"
+        )
+    if setting == "status_filter" and value:
+        status = parse_status(value)
+        if not isinstance(status, OrderStatus):
+            known = ", ".join(s.value for s in OrderStatus)
+            raise ValueError(f"status_filter: unknown status {value!r}; use one of {known}")
+        return status.value
+    return value
 
 
 def _button(name: str, label: str, *, disabled: bool = False, **extra: Any) -> dict[str, Any]:
@@ -127,8 +146,10 @@ __all__ = [
     "ALL_PRODUCTS",
     "ALL_STATUSES",
     "AUTO_REFRESH_CHOICES",
+    "MAX_PAGE_SIZE",
     "PAGE_SIZES",
     "State",
+    "checked",
     "controls",
     "notes",
     "position_text",

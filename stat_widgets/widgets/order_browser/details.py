@@ -13,9 +13,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from stat_widgets.client import StatClient
-from stat_widgets.errors import InvalidResponseError, NotFoundError
+from stat_widgets.errors import InvalidResponseError, NotFoundError, StatError
 from stat_widgets.models import Order, StatusRecord
 from stat_widgets.widgets import _html
+from stat_widgets.widgets.order_browser.pager import describe_error
 from stat_widgets.widgets.order_browser.status import STATUS_CSS, status_badge
 from stat_widgets.widgets.order_browser.table import created_text
 
@@ -129,6 +130,18 @@ class OrderDetails(widgets.VBox):
         self.order = order
         self.statuses = None if statuses is None else list(statuses)
         self.html.value = details_html(order, statuses, history_note)
+
+    def load(self, client: StatClient, order_id: str) -> Order | None:
+        """Read ``order_id`` and its history from ``client`` and show them; a failure is shown
+        in their place (and ``None`` returned)."""
+        try:
+            order = client.order(order_id)
+            statuses, note = statuses_of(client, order_id)
+        except StatError as exc:
+            self.show_error(order_id, describe_error(exc))
+            return None
+        self.show(order, statuses, note)
+        return order
 
     def show_error(self, order_id: str, message: str) -> None:
         """The order could not be fetched: say so, and drop what was shown of another order."""

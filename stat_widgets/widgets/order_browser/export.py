@@ -7,7 +7,7 @@ large account holds one page in memory, not the whole listing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -102,4 +102,26 @@ def export_orders(
     return records
 
 
-__all__ = ["FORMATS", "export_orders", "order_feature", "order_record", "write_geojson"]
+def export_counted(
+    orders: Iterable[Exportable], *, fmt: str = "geojson", path: str | Path | None = None
+) -> tuple[Any, int]:
+    """``export_orders`` and how many orders it exported (read as they stream past)."""
+    counted = 0
+
+    def counting() -> Iterator[Exportable]:
+        nonlocal counted
+        for order in orders:
+            counted += 1
+            yield order
+
+    return export_orders(counting(), fmt=fmt, path=path), counted
+
+
+__all__ = [
+    "FORMATS",
+    "export_counted",
+    "export_orders",
+    "order_feature",
+    "order_record",
+    "write_geojson",
+]

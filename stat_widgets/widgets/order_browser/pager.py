@@ -163,12 +163,55 @@ class _Feed:
         return (_key(self._link), self._page) if self._page is not None else None
 
 
-@dataclass
-class _Built:
-    view: View
-    ends: dict[str, Cursor]  # where the next view page starts
-    held: dict[str, Any]  # the listing page each provider ended on
-    answered: bool  # at least one provider answered
+class _Merge:
+    """One view page being built: each provider's feed, and a heap of their next orders."""
+
+    def __init__(self, feeds: list[_Feed], page_size: int, problems: dict[str, str]) -> None:
+        self.feeds = feeds
+        self.page_size = page_size
+        self.problems = problems  # provider name → error (those set aside, then new ones)
+        self.notes: dict[str, str] = {}
+        self.failed: set[int] = set()
+        self.paused = False
+        self._heap: list[tuple[float, int]] = []
+
+    def rows(self) -> list[Row]:
+        """Up to a page of the newest orders; a full page reads nothing further."""
+        going = all([self._push(i) for i in range(len(self.feeds))])
+        rows: list[Row] = []
+        while going and self._heap and len(rows) < self.page_size:
+            _newest, i = heapq.heappop(self._heap)
+            rows.append(Row(self.feeds[i].provider.name, self.feeds[i].pop()))
+            if len(rows) < self.page_size:
+                going = self._push(i)
+        self.paused = not going
+        return rows
+
+    def _push(self, i: int) -> bool:
+        """The feed's next order onto the heap; False when the page must end here."""
+        feed = self.feeds[i]
+        try:
+            head = feed.head()
+        except _Paused:
+            self.notes[feed.provider.name] = (
+                f"{MAX_EMPTY_PAGES} pages in a row without a matching order; Next reads on"
+            )
+            return False
+        except StatError as exc:
+            self.problems[feed.provider.name] = describe_error(exc)
+            self.failed.add(i)
+            return True
+        if head is not None:
+            heapq.heappush(self._heap, (newest_first(head), i))
+        return True
+
+    @property
+    def live(self) -> list[_Feed]:
+        return [f for i, f in enumerate(self.feeds) if i not in self.failed]
+
+    def total(self) -> int | None:
+        totals = [f.total for f in self.live]
+        return None if self.problems or None in totals else sum(t or 0 for t in totals)
 
 
 class OrderPager:
@@ -234,71 +277,44 @@ class OrderPager:
 
     # -- one view page --------------------------------------------------------------------------
     def _go(self, starts: dict[str, Cursor], index: int, offset: int) -> bool:
-        built = self._build(starts, offset, has_previous=index > 0)
-        self.problems = built.view.problems
-        if not built.answered and built.view.problems:
+        feeds = [
+            _Feed(p, self.page_size, self.filters, starts[p.name], self._held.get(p.name))
+            for p in self.providers
+            if p.name not in self.set_aside
+        ]
+        merge = _Merge(feeds, self.page_size, dict(self.set_aside))
+        rows = merge.rows()
+        self.problems = merge.problems
+        if not merge.live and merge.problems:
             # nobody answered: the page on screen stays, and retry() repeats this move
             self._pending = lambda: self._go(starts, index, offset)
             return False
         self._pending = None
-        self.set_aside.update(built.view.problems)
+        self.set_aside.update(merge.problems)
         self._history[index:] = [(starts, offset)]
         self._index = index
-        self._ends, self._held, self.view = built.ends, built.held, built.view
-        return True
-
-    def _build(self, starts: dict[str, Cursor], offset: int, *, has_previous: bool) -> _Built:
-        problems = dict(self.set_aside)
-        notes: dict[str, str] = {}
-        feeds = [
-            _Feed(p, self.page_size, self.filters, starts[p.name], self._held.get(p.name))
-            for p in self.providers
-            if p.name not in problems
-        ]
-        heap: list[tuple[float, int]] = []
-        failed: set[int] = set()
-
-        def push(i: int) -> bool:
-            """The feed's next order onto the heap; False when the page must end here."""
-            feed = feeds[i]
-            try:
-                head = feed.head()
-            except _Paused:
-                notes[feed.provider.name] = (
-                    f"{MAX_EMPTY_PAGES} pages in a row without a matching order; Next reads on"
-                )
-                return False
-            except StatError as exc:
-                problems[feed.provider.name] = describe_error(exc)
-                failed.add(i)
-                return True
-            if head is not None:
-                heapq.heappush(heap, (newest_first(head), i))
-            return True
-
-        going = all([push(i) for i in range(len(feeds))])
-        rows: list[Row] = []
-        while going and heap and len(rows) < self.page_size:
-            _newest, i = heapq.heappop(heap)
-            rows.append(Row(feeds[i].provider.name, feeds[i].pop()))
-            if len(rows) < self.page_size:  # a full page reads nothing further
-                going = push(i)
-
-        live = [f for i, f in enumerate(feeds) if i not in failed]
-        totals = [f.total for f in live]
-        view = View(
+        self._ends = {**starts, **{f.provider.name: f.cursor() for f in feeds}}
+        self._held = {f.provider.name: f.held() for f in merge.live if f.held() is not None}
+        self.view = View(
             rows=rows,
             offset=offset,
-            has_next=not going or any(f.has_more() for f in live),
-            has_previous=has_previous,
-            total=None if problems or None in totals else sum(t or 0 for t in totals),
-            problems=problems,
-            notes=notes,
+            has_next=merge.paused or any(f.has_more() for f in merge.live),
+            has_previous=index > 0,
+            total=merge.total(),
+            problems=merge.problems,
+            notes=merge.notes,
         )
-        ends = dict(starts)  # providers set aside go on from where they stopped
-        ends.update({f.provider.name: f.cursor() for f in feeds})
-        held = {f.provider.name: f.held() for f in live if f.held() is not None}
-        return _Built(view, ends, held, answered=bool(live))
+        return True
+
+    def product_ids(self) -> set[str]:
+        """The products of every provider's catalogue (a provider that fails is skipped)."""
+        ids: set[str] = set()
+        for provider in self.providers:
+            try:
+                ids.update(p.id for p in provider.client.products())
+            except StatError:
+                continue
+        return ids
 
     # -- everything -----------------------------------------------------------------------------
     def every_order(
