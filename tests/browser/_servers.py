@@ -132,6 +132,30 @@ def start_lab(root: Path, home: Path, log: Path, env: Mapping[str, str]) -> Serv
     return server
 
 
+def start_notebook(root: Path, home: Path, log: Path, env: Mapping[str, str]) -> ServerProcess:
+    """Jupyter Notebook 7 (the same front-end extensions as JupyterLab, another shell)."""
+    port, token = free_port(), secrets.token_hex(16)
+    argv = [
+        sys.executable,
+        "-m",
+        "notebook",
+        "--no-browser",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.terminals_enabled=False",
+        "--ServerApp.allow_root=True",
+        "--JupyterNotebookApp.news_url=None",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    server = ServerProcess(argv, url=url, token=token, env=isolated_env(home, env), log=log)
+    server.wait_until_listening(port)
+    _wait_for_api(server)
+    return server
+
+
 def start_voila(notebook: Path, home: Path, log: Path, env: Mapping[str, str]) -> ServerProcess:
     port, token = free_port(), secrets.token_hex(16)
     argv = [

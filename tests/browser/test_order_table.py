@@ -1,8 +1,8 @@
 """The order browser in a real browser, with two providers (our reference server and a
 stapi-fastapi server): a click on a column's header sorts the page, the arrow keys move the
 selection and the selected order's footprint is highlighted at the map's centre, and an order
-id that is markup shows as text with nothing run. In JupyterLab (light and dark themes) and in
-Voila."""
+id that is markup shows as text with nothing run. In JupyterLab (light and dark themes), in
+Voila and in Notebook 7."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from widgets._providers import INTERVAL, square, stapi_provider
 from stat_widgets.models import OrderRequest
 
 from ._pages import Screenshots, cell_errors, open_notebook, run_all_cells
-from .conftest import PageWatch, ServerFactory, StatServerFactory
+from ._servers import start_notebook
+from .conftest import PageWatch, ServerFactory, StatServerFactory, _kernel_env, _stopped_after
 
 if TYPE_CHECKING:
     from stat_widgets.server import EmbeddedServer
@@ -72,7 +73,9 @@ def browser_notebook(stapi_url: str) -> dict[str, Any]:
     cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
     return {
         "cells": [{**cell, "source": source}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -90,8 +93,16 @@ def column(table: Locator, number: int) -> list[str]:
     return table.locator(f"tbody tr td:nth-child({number})").all_inner_texts()
 
 
-def check_browser(page: Page, browser: Locator, watch: PageWatch, shots: Screenshots) -> None:
-    """What both JupyterLab and Voila must show; screenshots of each step."""
+def check_browser(
+    page: Page,
+    browser: Locator,
+    watch: PageWatch,
+    shots: Screenshots,
+    *,
+    known_errors: tuple[str, ...] = (),
+) -> None:
+    """What JupyterLab, Voila and Notebook 7 must show; screenshots of each step.
+    ``known_errors``: the page's own, from before the notebook ran."""
     table = browser.locator(".stat-order-table")
     expect(table.locator("tbody tr")).to_have_count(16, timeout=30_000)  # 12 + 4, one page
     headers = table.locator("thead th").all_inner_texts()
@@ -135,7 +146,8 @@ def check_browser(page: Page, browser: Locator, watch: PageWatch, shots: Screens
     page.keyboard.press("End")
     expect(rows.last).to_have_class("sot-selected")
     page.wait_for_timeout(500)  # an onerror handler would have fired by now
-    assert watch.dialogs == [] and watch.page_errors == []
+    assert watch.dialogs == []
+    assert [e for e in watch.page_errors if e not in known_errors] == []
 
 
 def assert_highlighted_at_the_centre(page: Page, browser: Locator) -> None:
@@ -209,3 +221,47 @@ def test_the_order_table_in_voila(
     expect(page.locator("body")).not_to_contain_text("Traceback")
     check_browser(page, browser, page_watch, shots)
     shots.take(page, "voila", element=browser)
+
+
+@pytest.fixture
+def make_notebook7(tmp_path: Any, shots: Screenshots) -> Iterator[ServerFactory]:
+    """``make_notebook7(stat_url, {"name.ipynb": notebook})`` → a running Notebook 7."""
+    pytest.importorskip("notebook", minversion="7")
+
+    def launch(stat_url: str | None, notebooks: dict[str, dict[str, Any]]) -> Any:
+        root = tmp_path / "notebook-root"
+        root.mkdir()
+        for name, notebook in notebooks.items():
+            (root / name).write_text(json.dumps(notebook))
+        log = shots.directory / "notebook.log"
+        return start_notebook(root, tmp_path / "home", log, _kernel_env(stat_url))
+
+    with _stopped_after(launch) as make:
+        yield make
+
+
+def test_the_order_table_in_notebook_7(
+    providers: tuple[EmbeddedServer, str],
+    make_notebook7: ServerFactory,
+    page: Page,
+    page_watch: PageWatch,
+    shots: Screenshots,
+) -> None:
+    stat, stapi_url = providers
+    server = make_notebook7(stat.url, {"browser.ipynb": browser_notebook(stapi_url)})
+    page.goto(f"{server.url}/notebooks/browser.ipynb?token={server.token}")
+    expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible(timeout=60_000)
+    choose = page.get_by_role("button", name="Select Kernel")
+    page.wait_for_timeout(2000)
+    if choose.count():  # Notebook 7 may ask for the kernel the notebook names
+        choose.click()
+    # Notebook 7 itself reports one error on load in this isolated setup (a settings schema it
+    # looks for); it comes before any cell runs, so it is not the widgets'.
+    known = tuple(page_watch.page_errors)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    browser = page.locator(".stat-order-browser")
+    expect(browser).to_be_visible(timeout=90_000)
+    assert cell_errors(page) == []
+    check_browser(page, browser, page_watch, shots, known_errors=known)
+    shots.take(page, "notebook-7", element=browser)

@@ -106,3 +106,15 @@ def test_after_a_submission_the_browser_selects_the_new_order(
     assert browser.table.selected_order is not None and browser.table.selected_order.id == new.id
     assert new.id in browser.details.html.value
     assert browser.map.selected == browser.table.selected == 0
+
+
+def test_close_closes_every_model_the_app_made(stat_url: str) -> None:
+    from ipywidgets.widgets.widget import _instances
+
+    before = len(_instances)
+    # (with basemap=False the AOI map drops its tile layer without closing it: issue 13's)
+    app = OrderApp(stat_url)
+    assert app.browser is not None and app.browser.next() is not None
+    assert len(_instances) > before + 20
+    app.close()
+    assert len(_instances) == before
