@@ -1,0 +1,7 @@
+"""Opportunities from orbital mechanics: when the demo constellation can image an area.
+
+Pure computation (numpy, sgp4, shapely), no web framework: ``search.search`` is what the
+reference server's STAPI face calls. Modules, from the ground up: ``orbits`` (elements and
+SGP4 propagation), ``sun`` (solar ephemeris), ``geometry`` (viewing angles), ``passes``
+(windows), ``footprint`` (imaged strips), ``fleet`` (the demo satellites per product).
+"""
