@@ -99,6 +99,9 @@ def create_app(
     app.state.stat = state
     install_error_handlers(app)
     _add_routes(app, state)
+    from .stapi import mount_stapi  # imports this module: loaded once the app's code is
+
+    app.state.stapi = mount_stapi(app, state, lambda request: _user(state, request))
     return app
 
 

@@ -34,6 +34,11 @@ class Found:
         return self.start * 64 + self.rank
 
     @property
+    def id(self) -> str:
+        """Stable across searches: the satellite and the window's first second."""
+        return f"{self.satellite}-{self.start}"
+
+    @property
     def interval(self) -> str:
         return f"{_instant(self.start)}/{_instant(self.end)}"
 
