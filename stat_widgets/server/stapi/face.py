@@ -34,6 +34,7 @@ from stapi_pydantic import (
 from stat_widgets.models import Product, validate_filter
 
 from ..conformance import (
+    GEOJSON_SCHEMA,
     STAPI_CORE,
     STAPI_ORDER_STATUSES,
     STAPI_SEARCHES_OPPORTUNITY,
@@ -82,6 +83,14 @@ def _plain(method: Callable[..., Any]) -> Callable[..., Any]:
         return await method(*args)
 
     return call
+
+
+def _conforms_to(product: Product) -> list[str]:
+    """STAPI lists the geometry types a product takes; a product that names none takes any."""
+    if product.geometry_types is not None:
+        return list(product.conforms_to)
+    kinds = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+    return [*product.conforms_to, *(GEOJSON_SCHEMA.format(type=kind) for kind in kinds)]
 
 
 class _Root(RootRouter):
@@ -185,7 +194,7 @@ def create_face(state: Any, user_of: Callable[[Request], str]) -> FastAPI:
                 description=product.description,
                 keywords=product.keywords,
                 license="proprietary",
-                conformsTo=product.conforms_to,
+                conformsTo=_conforms_to(product),
                 providers=[PROVIDER],
                 links=[],
                 create_order=_plain(backend.create_order),
