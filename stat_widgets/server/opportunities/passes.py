@@ -1,11 +1,11 @@
 """Windows of opportunity: when a satellite sees a place within its sensor's off-nadir limit.
 
-The search is vectorised over time in two passes. A coarse pass screens a one-minute grid
+The search is vectorised over time in two passes. A coarse pass screens a 30-second grid
 with the secular part of SGP4's model (the node and argument of latitude at the rates SGP4
 computed for the satellite; a few array operations per time) and keeps the stretches where
-the satellite is within the visibility cone's central angle, widened by the ground a step
-covers and by what the screening orbit may be off, so no window can fall between samples. A
-fine pass runs SGP4 itself (``Satrec.sgp4_array``) every two seconds over those stretches only;
+the satellite is within the visibility cone's central angle, widened by the ground half a
+step covers and by what the screening orbit may be off, so no window can fall between samples. A
+fine pass runs SGP4 itself (``Satrec.sgp4_array``) every four seconds over those stretches only;
 window edges are interpolated where the off-nadir angle crosses the limit and the best moment
 (smallest off-nadir angle) by a parabola through the minimum. Screening with full SGP4 steps
 instead cost ten times as much for the same windows.
@@ -30,8 +30,8 @@ from .orbits import (
 )
 from .sun import sun_elevation_azimuth
 
-COARSE_STEP_S = 60.0
-FINE_STEP_S = 2.0
+COARSE_STEP_S = 30.0
+FINE_STEP_S = 4.0
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,10 @@ def find_windows(
     target = geodetic_to_ecef(lon, lat)
     radius = float(np.linalg.norm(target))
     grid = np.arange(start - coarse_step, end + 2 * coarse_step, coarse_step)
+    sidereal = gmst_rad(grid)
     found: list[tuple[int, float, float, float]] = []
     for index, sat in enumerate(satellites):
-        cos_angle = secular_directions(sat, grid) @ (target / radius)
+        cos_angle = secular_directions(sat, grid, sidereal) @ (target / radius)
         limit = _candidate_angle(sat, sensor, radius, coarse_step)
         runs = _runs(cos_angle >= math.cos(limit), merge_gap=2)
         if runs:
@@ -96,7 +97,9 @@ def find_windows(
     return sorted(windows, key=lambda w: (w.start, w.satellite.name))
 
 
-def secular_directions(sat: Satellite, t: np.ndarray) -> np.ndarray:
+def secular_directions(
+    sat: Satellite, t: np.ndarray, sidereal: np.ndarray | None = None
+) -> np.ndarray:
     """Earth-fixed unit vectors towards the satellite on the circular orbit that SGP4's own
     secular rates describe (node, argument of latitude), shape (times, 3).
 
@@ -106,7 +109,7 @@ def secular_directions(sat: Satellite, t: np.ndarray) -> np.ndarray:
     """
     rec = sat.satrec
     minutes = (t - (rec.jdsatepoch - UNIX_EPOCH_JD + rec.jdsatepochF) * 86400.0) / 60.0
-    node = rec.nodeo + rec.nodedot * minutes - gmst_rad(t)
+    node = rec.nodeo + rec.nodedot * minutes - (gmst_rad(t) if sidereal is None else sidereal)
     u = rec.argpo + rec.mo + (rec.mdot + rec.argpdot) * minutes
     cos_node, sin_node = np.cos(node), np.sin(node)
     cos_u, sin_u = np.cos(u), np.sin(u)
@@ -121,18 +124,19 @@ def secular_directions(sat: Satellite, t: np.ndarray) -> np.ndarray:
     )
 
 
-#: What the screening orbit may be off by: eccentricity (2e rad along track) and short-period
-#: terms, with room to spare.
-SCREEN_MARGIN_RAD = math.radians(1.0)
+#: What the screening orbit may be off by: eccentricity (2e rad, 0.13°, along track) and
+#: short-period terms (about 0.1°), with room to spare.
+SCREEN_MARGIN_RAD = math.radians(0.5)
 
 
 def _candidate_angle(sat: Satellite, sensor: Sensor, radius: float, step: float) -> float:
-    """The central angle of the visibility cone, widened by the ground a step covers and the
+    """The central angle of the visibility cone, widened by the ground half a step covers
+    (the sample nearest a window's best moment is at most that far from it) and the
     screening margin."""
     highest = sat.altitude_km + sat.eccentricity * sat.semi_major_axis_km + 30.0
     cone = geo.central_angle_for_off_nadir(sensor.max_off_nadir_deg, radius, highest)
     angular_speed = sat.satrec.no_kozai / 60.0 + 7.3e-5  # orbit plus Earth rotation, rad/s
-    return cone + angular_speed * step + SCREEN_MARGIN_RAD
+    return cone + angular_speed * step / 2 + SCREEN_MARGIN_RAD
 
 
 def _runs(mask: np.ndarray, merge_gap: int = 0) -> list[tuple[int, int]]:
