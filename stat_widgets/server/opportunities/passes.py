@@ -1,6 +1,6 @@
 """Windows of opportunity: when a satellite sees a place within its sensor's off-nadir limit.
 
-The search is vectorised over time in two passes. A coarse pass screens a 30-second grid
+The search is vectorised over time in two passes. A coarse pass screens a 32-second grid
 with the secular part of SGP4's model (the node and argument of latitude at the rates SGP4
 computed for the satellite; a few array operations per time) and keeps the stretches where
 the satellite is within the visibility cone's central angle, widened by the ground half a
@@ -30,8 +30,8 @@ from .orbits import (
 )
 from .sun import sun_elevation_azimuth
 
-COARSE_STEP_S = 30.0
-FINE_STEP_S = 4.0
+COARSE_STEP_S = 32.0
+FINE_STEP_S = 4.0  # divides the coarse step: every sample time is a multiple of it
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,10 @@ def find_windows(
         return []
     target = geodetic_to_ecef(lon, lat)
     radius = float(np.linalg.norm(target))
-    grid = np.arange(start - coarse_step, end + 2 * coarse_step, coarse_step)
+    # Samples at whole multiples of the step since 1970, not counted from ``start``: a window
+    # then comes out the same whichever interval around it is searched.
+    first = (math.floor(start / coarse_step) - 1) * coarse_step
+    grid = np.arange(first, end + 2 * coarse_step, coarse_step)
     sidereal = gmst_rad(grid)
     found: list[tuple[int, float, float, float]] = []
     for index, sat in enumerate(satellites):
