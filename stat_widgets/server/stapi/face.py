@@ -159,6 +159,7 @@ def create_face(state: Any, user_of: Callable[[Request], str]) -> FastAPI:
         description="STAPI v0.1.0 over the reference server's store, catalogue and demo "
         "constellation (stat_widgets). Orders are shared with the STAT draft face at /.",
         version="0.1.0",
+        servers=[{"url": PREFIX}],  # its paths are relative to the mount
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
