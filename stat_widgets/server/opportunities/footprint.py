@@ -146,29 +146,35 @@ def strip(
             )
         ]
     )
-    footprint = Polygon(corners)
-    if area.shape.area == 0:  # points and lines: covered or not
-        coverage = float(footprint.covers(area.shape))
+    inside = (np.abs(c - across) <= swath_km / 2) & (np.abs(s - middle) <= half)
+    if inside.all():  # every vertex in the (convex) strip: all of the area is
+        coverage = 1.0
+    elif area.shape.area == 0:  # points and lines: covered or not
+        coverage = float(Polygon(corners).covers(area.shape))
     else:
-        coverage = float(area.shape.intersection(footprint).area / area.shape.area)
+        coverage = float(area.shape.intersection(Polygon(corners)).area / area.shape.area)
     return _geographic(corners, area.plane), round(min(coverage, 1.0), 4)
 
 
 def _geographic(corners: np.ndarray, plane: TangentPlane) -> dict[str, Any]:
+    """The corners as a counterclockwise GeoJSON ring, in wire precision; cut at the
+    antimeridian when the strip crosses it."""
     lon, lat = plane.inverse(corners)
     lon = (lon - plane.lon + 180.0) % 360.0 - 180.0 + plane.lon  # continuous around the area
-    ring = Polygon(np.column_stack([lon, lat]))
-    if ring.bounds[0] < -180.0 or ring.bounds[2] > 180.0:  # cut at the antimeridian
-        ring = ring.intersection(box(-180.0, -90.0, 180.0, 90.0))
+    if lon.min() < -180.0 or lon.max() > 180.0:
+        ring = Polygon(np.column_stack([lon, lat])).intersection(box(-180.0, -90.0, 180.0, 90.0))
         if not isinstance(ring, Polygon):  # pragma: no cover - a strip cut once stays one piece
             ring = max(getattr(ring, "geoms", [ring]), key=lambda g: g.area)
-    ring = shapely.geometry.polygon.orient(ring, 1.0)
+        lon, lat = (np.asarray(v) for v in ring.exterior.coords.xy)
+        lon, lat = lon[:-1], lat[:-1]
+    # shoelace: a negative signed area is a clockwise ring
+    if np.dot(lon, np.roll(lat, -1)) - np.dot(np.roll(lon, -1), lat) < 0:
+        lon, lat = lon[::-1], lat[::-1]
     coords = [
-        [round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)]
-        for x, y in ring.exterior.coords
+        [round(float(x), COORDINATE_DECIMALS), round(float(y), COORDINATE_DECIMALS)]
+        for x, y in zip(lon, lat, strict=True)
     ]
-    coords[-1] = coords[0]
-    return {"type": "Polygon", "coordinates": [coords]}
+    return {"type": "Polygon", "coordinates": [[*coords, coords[0]]]}
 
 
 def strip_length_km(geometry: dict[str, Any]) -> float:
