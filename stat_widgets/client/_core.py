@@ -204,6 +204,7 @@ class ClientCore:
         limit: int | None = None,
         prefer: str | None = None,
         deadline: float = _opportunities.DEFAULT_DEADLINE_S,
+        on_status: Any = None,
     ) -> Op[list[Opportunity]]:
         """Validate the search with the models (the product's constraints included), then
         search: synchronously or asynchronously as the server answers, every page read."""
@@ -227,9 +228,26 @@ class ClientCore:
             validated = OpportunityRequest.from_input(data, product=product)
         return (
             yield from _opportunities.search(
-                dialect, validated, product, limit=limit, prefer=prefer, deadline_s=deadline
+                dialect,
+                validated,
+                product,
+                limit=limit,
+                prefer=prefer,
+                deadline_s=deadline,
+                on_status=on_status,
             )
         )
+
+    def offers_opportunities(self, product_id: str | None = None) -> Op[bool]:
+        """Whether the server searches opportunities (for this product, or for any)."""
+        dialect = yield from self.dialect()
+        if dialect.name != STAPI:
+            return False
+        if product_id is not None:
+            product = yield from self._product_for(product_id)
+            return _opportunities.searches(product)
+        products = yield from self.products()
+        return any(_opportunities.searches(p) for p in products)
 
     def _product_for(self, product_id: str) -> Op[Product]:
         try:

@@ -10,6 +10,7 @@ that leads back is an error), the time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -59,8 +60,10 @@ def search(
     limit: int | None,
     prefer: str | None,
     deadline_s: float,
+    on_status: Callable[[str], None] | None = None,
 ) -> Op[list[Opportunity]]:
-    """Every opportunity the server offers for ``request`` (synchronous or asynchronous)."""
+    """Every opportunity the server offers for ``request`` (synchronous or asynchronous);
+    ``on_status`` hears each status of an asynchronous search as it is read."""
     if not searches(product):
         raise NoOpportunitySearchError(
             f"the product {product.id!r} offers no opportunity search on this server"
@@ -93,7 +96,7 @@ def search(
             call, response, "expected a FeatureCollection of opportunities or a search record"
         )
     record_url = _record_url(dialect, response, data)
-    collection = yield from _await(dialect, record_url, data, started + deadline_s)
+    collection = yield from _await(dialect, record_url, data, started + deadline_s, on_status)
     results = _results_call(dialect, record_url, collection, product)
     response, data = yield from dialect.get_json(results)
     if not _is_collection(data):
@@ -177,12 +180,20 @@ def _status_of(record: dict) -> tuple[str, str]:
     return str(code or "").strip().lower(), str(reason or "")
 
 
-def _await(dialect: Dialect, url: str, record: dict, deadline: float) -> Op[dict]:
+def _await(
+    dialect: Dialect,
+    url: str,
+    record: dict,
+    deadline: float,
+    on_status: Callable[[str], None] | None,
+) -> Op[dict]:
     """Poll the search record until it is completed; raise when it fails or runs late."""
     pause = FIRST_PAUSE_S
     call = Call("GET", url, what="opportunity search record")
     while True:
         code, reason = _status_of(record)
+        if on_status is not None:
+            on_status(code)
         if code == "completed":
             return record
         if code in ("failed", "cancelled", "canceled", "rejected"):

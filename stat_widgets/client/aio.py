@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -101,10 +101,13 @@ class AsyncStatClient(ClientBase):
         limit: int | None = None,
         prefer: str | None = None,
         deadline: float = DEFAULT_DEADLINE_S,
+        on_status: Callable[[str], None] | None = None,
     ) -> list[Opportunity]:
         """See ``StatClient.opportunities``; polling an asynchronous search awaits."""
         return await self._run(
-            self._core.opportunities(request, limit=limit, prefer=prefer, deadline=deadline)
+            self._core.opportunities(
+                request, limit=limit, prefer=prefer, deadline=deadline, on_status=on_status
+            )
         )
 
     async def orders_page(
@@ -141,6 +144,10 @@ class AsyncStatClient(ClientBase):
             if link is None:
                 return
             page = await self._run(self._core.orders_page(link, trail=trail, **filters))
+
+    async def offers_opportunities(self, product_id: str | None = None) -> bool:
+        """Whether the server searches opportunities (for this product, or for any)."""
+        return await self._run(self._core.offers_opportunities(product_id))
 
     async def order_statuses(self, order_id: str) -> list[StatusRecord]:
         return await self._run(self._core.order_statuses(order_id))

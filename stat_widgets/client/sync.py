@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -105,6 +105,7 @@ class StatClient(ClientBase):
         limit: int | None = None,
         prefer: str | None = None,
         deadline: float = DEFAULT_DEADLINE_S,
+        on_status: Callable[[str], None] | None = None,
     ) -> list[Opportunity]:
         """When the product's provider can image the request's area in its interval: every
         window the server offers (all pages; ``limit`` is the page size asked for).
@@ -113,12 +114,15 @@ class StatClient(ClientBase):
         fields (the interval must end). The server may answer at once or start an
         asynchronous search (``prefer="respond-async"`` asks for that; the default asks to
         wait); a search record is polled with a growing pause for up to ``deadline``
-        seconds. Raises ``NoOpportunitySearchError`` on a STAT draft server,
+        seconds; ``on_status`` is called with each status it reads (for a progress line).
+        Raises ``NoOpportunitySearchError`` on a STAT draft server,
         ``OpportunitySearchError`` when the search fails, ``SearchDeadlineError`` when it
         runs past the deadline.
         """
         return self._run(
-            self._core.opportunities(request, limit=limit, prefer=prefer, deadline=deadline)
+            self._core.opportunities(
+                request, limit=limit, prefer=prefer, deadline=deadline, on_status=on_status
+            )
         )
 
     def orders_page(
@@ -158,6 +162,11 @@ class StatClient(ClientBase):
             if link is None:
                 return
             page = self._run(self._core.orders_page(link, trail=trail, **filters))
+
+    def offers_opportunities(self, product_id: str | None = None) -> bool:
+        """Whether the server searches opportunities (for this product, or for any): a form
+        shows its opportunity section only then."""
+        return self._run(self._core.offers_opportunities(product_id))
 
     def order_statuses(self, order_id: str) -> list[StatusRecord]:
         """The status history, oldest first as the server sends it."""

@@ -3,7 +3,6 @@ reference server's STAPI face and a foreign stapi-fastapi server with its own ba
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -83,13 +82,14 @@ async def test_sync_pages_async_and_prefer_give_the_same_windows(
     # the server's clock stands still: its asynchronous search never completes
     with pytest.raises(SearchDeadlineError):
         await call(client.opportunities(search(), prefer="respond-async", deadline=0.5))
+
     # it completes a second after it was posted, by the server's clock
-    timer = threading.Timer(0.3, reference.clock.advance, args=(1.0,))
-    timer.start()
-    try:
-        asynced = await call(client.opportunities(search(), prefer="respond-async", deadline=10))
-    finally:
-        timer.cancel()
+    def tick(status: str) -> None:
+        reference.clock.advance(0.5)
+
+    asynced = await call(
+        client.opportunities(search(), prefer="respond-async", deadline=30, on_status=tick)
+    )
     assert [str(o.datetime) for o in asynced] == [str(o.datetime) for o in whole]
 
 
@@ -239,3 +239,17 @@ def test_an_order_request_searches_as_it_is(reference: Any) -> None:
     request = OrderRequest.from_input(search())
     with StatClient(reference.url + "/stapi") as client:
         assert client.opportunities(request, limit=1000)
+
+
+async def test_a_form_can_ask_whether_to_offer_search_and_follow_progress(
+    make_client: Any, foreign: tuple[str, Backend], reference: Any
+) -> None:
+    url, _ = foreign
+    client = make_client(url)
+    assert await call(client.offers_opportunities()) is True
+    assert await call(client.offers_opportunities("radar")) is True
+    assert await call(client.offers_opportunities("brief")) is False
+    assert await call(make_client(reference.url).offers_opportunities()) is False
+    heard: list[str] = []
+    await call(client.opportunities(search("radar", geometry=AOI), on_status=heard.append))
+    assert heard[0] == "received" and heard[-1] == "completed" and "in_progress" in heard
