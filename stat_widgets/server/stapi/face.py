@@ -22,7 +22,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from stapi_fastapi import RootRouter
 from stapi_fastapi.models import Product as StapiProduct
-from stapi_fastapi.routers.route_names import GET_ORDER, LIST_ORDERS
+from stapi_fastapi.routers.route_names import LIST_ORDERS
 from stapi_pydantic import (
     OpportunityProperties,
     OrderParameters,
@@ -230,4 +230,4 @@ def mount_stapi(app: FastAPI, state: Any, user_of: Callable[[Request], str]) -> 
     return face
 
 
-__all__ = ["GET_ORDER", "PREFIX", "create_face", "mount_stapi"]
+__all__ = ["PREFIX", "create_face", "mount_stapi"]
