@@ -413,3 +413,10 @@ def test_a_product_without_a_constellation_has_no_search(
         404,
         405,
     )
+
+
+def test_the_librarys_own_refusals_keep_their_words(face: tuple[httpx.Client, Any]) -> None:
+    client, _ = face
+    body = assert_error(client.get("products", params={"next": "nope"}), 404)
+    assert "pagination token" in body["detail"]
+    assert "no such endpoint" in assert_error(client.get("nothing/here"), 404)["detail"]
