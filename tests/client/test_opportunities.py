@@ -24,11 +24,12 @@ from .stapi_server import AOI, Backend, known_windows, run_stapi_server
 
 START = datetime(2025, 6, 1, tzinfo=UTC)
 MONTH = "2025-06-01T00:00:00Z/2025-07-01T00:00:00Z"
+TEN_DAYS = "2025-06-01T00:00:00Z/2025-06-11T00:00:00Z"
 
 
 def search(product_id: str = "optical-vhr", **overrides: Any) -> dict[str, Any]:
     body = {
-        "datetime": MONTH,
+        "datetime": TEN_DAYS,
         "product_id": product_id,
         "geometry": bbox_geometry(10.0, 50.0, 10.1, 50.1),
     }
@@ -55,7 +56,7 @@ def foreign() -> Iterator[tuple[str, Backend]]:
 
 async def test_reference_windows_are_physically_plausible(make_client: Any, reference: Any) -> None:
     client = make_client(reference.url + "/stapi")
-    found = await call(client.opportunities(search()))
+    found = await call(client.opportunities(search(datetime=MONTH)))
     assert 40 < len(found) < 120  # three agile satellites: about two windows a day
     starts = [o.start for o in found]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
@@ -133,7 +134,8 @@ async def test_ordering_an_opportunity_follows_its_window(make_client: Any, refe
         (OrderStatus.REJECTED, OrderStatus.REJECTED),
     }
     history = await call(stat.order_statuses(order.id))
-    assert history[-1].timestamp >= chosen.end - timedelta(seconds=1)
+    if after != OrderStatus.REJECTED:  # one order in ten is refused at once (docs/decisions.md)
+        assert history[-1].timestamp >= chosen.end - timedelta(seconds=1)
 
 
 async def test_ordering_a_window_too_soon_is_rejected_as_too_late(
