@@ -28,6 +28,7 @@ from typing import Any
 
 import browser_page
 import large_aoi
+import opportunities
 import paging
 import server_load
 import startup
@@ -80,6 +81,14 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
             "full": {"orders": 100, "repeat": 5},
             "quick": {"orders": 100, "repeat": 2},
             "tiny": {"orders": 10, "repeat": 1},
+        },
+    ),
+    "opportunities": (
+        opportunities.figure,
+        {
+            "full": {"days": 30, "repeat": 7},
+            "quick": {"days": 30, "repeat": 3},
+            "tiny": {"days": 3, "repeat": 1},
         },
     ),
     # Bytes, not time: the same at every size.

@@ -10,6 +10,8 @@ from .client import AsyncStatClient as AsyncStatClient
 from .client import StatClient as StatClient
 from .models import JSONReference as JSONReference
 from .models import Link as Link
+from .models import Opportunity as Opportunity
+from .models import OpportunityRequest as OpportunityRequest
 from .models import Order as Order
 from .models import OrderRequest as OrderRequest
 from .models import OrdersPage as OrdersPage

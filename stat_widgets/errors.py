@@ -2,6 +2,21 @@
 
 Models and the client raise these; widgets catch them and show ``message`` next to the control
 that edits ``field``. A caller never has to catch ``KeyError``, pydantic's or httpx's exceptions.
+
+    StatError
+    ├── ValidationError (also a ValueError)
+    │   └── RemoteValidationError (also an APIError)
+    ├── APIError
+    │   ├── NotFoundError
+    │   ├── UnauthorizedError
+    │   ├── ConflictError
+    │   ├── ServerError
+    │   ├── InvalidResponseError
+    │   └── OpportunitySearchError
+    │       └── SearchDeadlineError
+    ├── NoOpportunitySearchError
+    └── TransportError
+        └── TimeoutError
 """
 
 from __future__ import annotations
@@ -124,6 +139,21 @@ class RemoteValidationError(ValidationError, APIError):
         self.url = url
 
 
+class OpportunitySearchError(APIError):
+    """An asynchronous opportunity search ended without results (``failed``, ``cancelled``);
+    the message gives the server's reason."""
+
+
+class SearchDeadlineError(OpportunitySearchError):
+    """An asynchronous opportunity search was still running at the client's deadline; ``url``
+    is its search record, which can be polled again later."""
+
+
+class NoOpportunitySearchError(StatError):
+    """The server (a STAT draft server) or the product offers no opportunity search: order
+    without one, or use a STAPI server."""
+
+
 class TransportError(StatError):
     """No usable answer: connection refused, timeout, dropped connection."""
 
@@ -141,8 +171,11 @@ __all__ = [
     "ConflictError",
     "FieldError",
     "InvalidResponseError",
+    "NoOpportunitySearchError",
     "NotFoundError",
+    "OpportunitySearchError",
     "RemoteValidationError",
+    "SearchDeadlineError",
     "ServerError",
     "StatError",
     "TimeoutError",

@@ -27,6 +27,7 @@ FIGURE_LINES = (
     "server_create_throughput",
     "import_stat_widgets",
     "browser_page_10_orders",
+    "opportunities_search_3d",
     "world_layer_bytes_per_map",
 )
 
@@ -52,7 +53,8 @@ def test_run_reports_every_figure_with_numbers() -> None:
     assert list(rows)[: len(FIGURE_LINES)] != [], result.stdout
     missing = [name for name in FIGURE_LINES if name not in rows]
     assert not missing, f"no line for {missing}:\n{result.stdout}"
-    for name in (*FIGURE_LINES, "server_list_throughput", "browser_page_bytes_per_order"):
+    others = ("server_list_throughput", "browser_page_bytes_per_order", "opportunities_compute_3d")
+    for name in (*FIGURE_LINES, *others):
         value = float(rows[name]["value"].replace(",", ""))
         assert value > 0, f"{name} reported {value}"
     assert "ERROR" not in result.stdout

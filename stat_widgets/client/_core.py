@@ -13,12 +13,22 @@ import httpx
 
 from stat_widgets.errors import (
     FieldError,
+    NoOpportunitySearchError,
     NotFoundError,
     ValidationError,
 )
-from stat_widgets.models import Link, Order, OrderRequest, Product, StatusRecord
+from stat_widgets.models import (
+    Link,
+    Opportunity,
+    OpportunityRequest,
+    Order,
+    OrderRequest,
+    Product,
+    StatusRecord,
+)
 from stat_widgets.models.reference import JSONReference
 
+from . import _opportunities
 from ._http import Call, Op, Protocol, Resolve
 from .dialects import (
     STAPI,
@@ -137,9 +147,18 @@ class ClientCore:
         """Validate with the models (against the product's constraints), then submit once.
 
         The idempotency key is fixed before the first attempt, so every retry repeats the same
-        submission and the server can recognise it.
+        submission and the server can recognise it. An ``Opportunity`` orders exactly its
+        window: through its own ``create-order`` link when it has one, else as the order
+        request of its product, window, footprint and search filter.
         """
         dialect = yield from self.dialect()
+        if isinstance(request, Opportunity):
+            ordered = yield from self._order_opportunity(
+                dialect, request, idempotency_key, order_parameters
+            )
+            if ordered is not None:
+                return ordered
+            request = request.order_request()
         if isinstance(request, dict) and "order_parameters" in request:
             request = dict(request)
             order_parameters = {**request.pop("order_parameters"), **(order_parameters or {})}
@@ -153,6 +172,82 @@ class ClientCore:
             validated = OrderRequest.from_input(data, product=product)
         key = idempotency_key or str(uuid.uuid4())
         return (yield from dialect.submit(validated, product, key, order_parameters))
+
+    def _order_opportunity(
+        self,
+        dialect: Dialect,
+        opportunity: Opportunity,
+        idempotency_key: str | None,
+        order_parameters: dict | None,
+    ) -> Op[Order | None]:
+        if dialect.name != STAPI:
+            return None
+        product = yield from self._product_for(opportunity.product_id)
+        call = _opportunities.order_call(
+            opportunity,
+            product,
+            idempotency_key or str(uuid.uuid4()),
+            order_parameters,
+            honours_key=dialect.honours_idempotency,
+        )
+        if call is None:
+            return None
+        response, data = yield from dialect.get_json(call)
+        with dialect.expecting(call, response, "an order Feature"):
+            return dialect._order(str(response.url), data)
+
+    # -- opportunities --------------------------------------------------------------------------
+    def opportunities(
+        self,
+        request: Any,
+        *,
+        limit: int | None = None,
+        prefer: str | None = None,
+        deadline: float = _opportunities.DEFAULT_DEADLINE_S,
+        on_status: Any = None,
+    ) -> Op[list[Opportunity]]:
+        """Validate the search with the models (the product's constraints included), then
+        search: synchronously or asynchronously as the server answers, every page read."""
+        if limit is not None and (not isinstance(limit, int) or limit < 1):
+            raise ValueError(f"limit must be a positive integer, got {limit!r}")
+        if prefer not in (None, "wait", "respond-async"):
+            raise ValueError(f"prefer must be 'wait' or 'respond-async', got {prefer!r}")
+        dialect = yield from self.dialect()
+        if dialect.name != STAPI:
+            raise NoOpportunitySearchError(
+                "this server speaks the STAT Order API draft, which has no opportunity "
+                "search; order without one, or connect to a STAPI server"
+            )
+        validated = OpportunityRequest.from_input(request)
+        product = yield from self._product_for(validated.product_id)
+        validated = OpportunityRequest.from_input(validated, product=product)
+        if isinstance(validated.geometry, JSONReference):
+            geometry = yield Resolve(validated.geometry)
+            data = validated.model_dump(mode="json")
+            data["geometry"] = geometry
+            validated = OpportunityRequest.from_input(data, product=product)
+        return (
+            yield from _opportunities.search(
+                dialect,
+                validated,
+                product,
+                limit=limit,
+                prefer=prefer,
+                deadline_s=deadline,
+                on_status=on_status,
+            )
+        )
+
+    def offers_opportunities(self, product_id: str | None = None) -> Op[bool]:
+        """Whether the server searches opportunities (for this product, or for any)."""
+        dialect = yield from self.dialect()
+        if dialect.name != STAPI:
+            return False
+        if product_id is not None:
+            product = yield from self._product_for(product_id)
+            return _opportunities.searches(product)
+        products = yield from self.products()
+        return any(_opportunities.searches(p) for p in products)
 
     def _product_for(self, product_id: str) -> Op[Product]:
         try:

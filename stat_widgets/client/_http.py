@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -98,9 +99,25 @@ class Resolve:
     reference: Any  # stat_widgets.models.JSONReference
 
 
-Op = Generator[Call | Resolve, Any, T]
+@dataclass(frozen=True)
+class Wait:
+    """Not a request: pause ``seconds`` (polling an asynchronous search); the driver answers
+    with ``time.monotonic()`` after the pause, so operations can keep a deadline without
+    reading a clock themselves."""
+
+    seconds: float
+
+
+Op = Generator[Call | Resolve | Wait, Any, T]
 """A protocol operation: yields requests, receives ``httpx.Response`` (or a resolved
-geometry for :class:`Resolve`), returns the result. Drivers run it to completion."""
+geometry for :class:`Resolve`, the time for :class:`Wait`), returns the result. Drivers run it
+to completion."""
+
+
+def wait_sync(step: Wait) -> float:
+    if step.seconds > 0:
+        time.sleep(step.seconds)
+    return time.monotonic()
 
 
 def run_sync(op: Op[T], send: Callable[[Call], Any], resolve: Callable[[Any], Any]) -> T:
@@ -113,7 +130,10 @@ def run_sync(op: Op[T], send: Callable[[Call], Any], resolve: Callable[[Any], An
         step = next(op)
         while True:
             try:
-                result = resolve(step.reference) if isinstance(step, Resolve) else send(step)
+                if isinstance(step, Wait):
+                    result = wait_sync(step)
+                else:
+                    result = resolve(step.reference) if isinstance(step, Resolve) else send(step)
             except StatError as exc:
                 step = op.throw(exc)
             else:

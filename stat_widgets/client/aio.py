@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
 from stat_widgets.errors import StatError
-from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
+from stat_widgets.models import Link, Opportunity, Order, OrdersPage, Product, StatusRecord
 
 from ._base import DEFAULT_TIMEOUT, ClientBase
-from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy, detach_stream
+from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy, Wait, detach_stream
+from ._opportunities import DEFAULT_DEADLINE_S
 from .dialects import PageTrail, RawPage
 
 T = TypeVar("T")
@@ -92,6 +94,22 @@ class AsyncStatClient(ClientBase):
     async def order(self, order_id: str) -> Order:
         return await self._run(self._core.order(order_id))
 
+    async def opportunities(
+        self,
+        request: Any,
+        *,
+        limit: int | None = None,
+        prefer: str | None = None,
+        deadline: float = DEFAULT_DEADLINE_S,
+        on_status: Callable[[str], None] | None = None,
+    ) -> list[Opportunity]:
+        """See ``StatClient.opportunities``; polling an asynchronous search awaits."""
+        return await self._run(
+            self._core.opportunities(
+                request, limit=limit, prefer=prefer, deadline=deadline, on_status=on_status
+            )
+        )
+
     async def orders_page(
         self,
         link: Link | dict | str | None = None,
@@ -143,6 +161,10 @@ class AsyncStatClient(ClientBase):
             if link is None:
                 return
 
+    async def offers_opportunities(self, product_id: str | None = None) -> bool:
+        """Whether the server searches opportunities (for this product, or for any)."""
+        return await self._run(self._core.offers_opportunities(product_id))
+
     async def order_statuses(self, order_id: str) -> list[StatusRecord]:
         return await self._run(self._core.order_statuses(order_id))
 
@@ -153,7 +175,10 @@ class AsyncStatClient(ClientBase):
             step = next(op)
             while True:
                 try:
-                    if isinstance(step, Resolve):
+                    if isinstance(step, Wait):
+                        await asyncio.sleep(max(step.seconds, 0.0))
+                        result = time.monotonic()
+                    elif isinstance(step, Resolve):
                         result: Any = await asyncio.to_thread(
                             self._core.resolve_reference, step.reference, self._reference_timeout
                         )

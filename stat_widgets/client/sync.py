@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
-from stat_widgets.models import Link, Order, OrdersPage, Product, StatusRecord
+from stat_widgets.models import Link, Opportunity, Order, OrdersPage, Product, StatusRecord
 
 from ._base import DEFAULT_TIMEOUT, ClientBase
 from ._http import NO_BODY, Call, Op, RetryPolicy, detach_stream, run_sync
+from ._opportunities import DEFAULT_DEADLINE_S
 from .dialects import PageTrail, RawPage
 
 T = TypeVar("T")
@@ -84,7 +85,8 @@ class StatClient(ClientBase):
         idempotency_key: str | None = None,
         order_parameters: dict | None = None,
     ) -> Order:
-        """Validate ``request`` (an ``OrderRequest`` or a dict) against its product, then
+        """Validate ``request`` (an ``OrderRequest``, a dict, or an ``Opportunity`` from
+        :meth:`opportunities`, which orders exactly its window) against its product, then
         submit it once. ``order_parameters`` is for STAPI products (defaults come from the
         product's schema)."""
         return self._run(
@@ -95,6 +97,33 @@ class StatClient(ClientBase):
 
     def order(self, order_id: str) -> Order:
         return self._run(self._core.order(order_id))
+
+    def opportunities(
+        self,
+        request: Any,
+        *,
+        limit: int | None = None,
+        prefer: str | None = None,
+        deadline: float = DEFAULT_DEADLINE_S,
+        on_status: Callable[[str], None] | None = None,
+    ) -> list[Opportunity]:
+        """When the product's provider can image the request's area in its interval: every
+        window the server offers (all pages; ``limit`` is the page size asked for).
+
+        ``request`` is an ``OrderRequest``, an ``OpportunityRequest`` or a dict with its
+        fields (the interval must end). The server may answer at once or start an
+        asynchronous search (``prefer="respond-async"`` asks for that; the default asks to
+        wait); a search record is polled with a growing pause for up to ``deadline``
+        seconds; ``on_status`` is called with each status it reads (for a progress line).
+        Raises ``NoOpportunitySearchError`` on a STAT draft server,
+        ``OpportunitySearchError`` when the search fails, ``SearchDeadlineError`` when it
+        runs past the deadline.
+        """
+        return self._run(
+            self._core.opportunities(
+                request, limit=limit, prefer=prefer, deadline=deadline, on_status=on_status
+            )
+        )
 
     def orders_page(
         self,
@@ -152,6 +181,11 @@ class StatClient(ClientBase):
             link = page.next
             if link is None:
                 return
+
+    def offers_opportunities(self, product_id: str | None = None) -> bool:
+        """Whether the server searches opportunities (for this product, or for any): a form
+        shows its opportunity section only then."""
+        return self._run(self._core.offers_opportunities(product_id))
 
     def order_statuses(self, order_id: str) -> list[StatusRecord]:
         """The status history, oldest first as the server sends it."""

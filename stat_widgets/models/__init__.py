@@ -7,6 +7,7 @@ from stat_widgets.models.filter import (
     parse_filter,
     validate_filter,
 )
+from stat_widgets.models.filter_match import filter_keeps, filter_matcher
 from stat_widgets.models.geometry import (
     Simplified,
     ValidGeometry,
@@ -24,6 +25,7 @@ from stat_widgets.models.geometry import (
 )
 from stat_widgets.models.interval import Duration, TimeInterval, format_instant, parse_instant
 from stat_widgets.models.links import Link, find_link
+from stat_widgets.models.opportunity import Opportunity, OpportunityRequest
 from stat_widgets.models.order import (
     Order,
     OrderRequest,
@@ -42,6 +44,8 @@ __all__ = [
     "Duration",
     "JSONReference",
     "Link",
+    "Opportunity",
+    "OpportunityRequest",
     "Order",
     "OrderRequest",
     "OrderStatus",
@@ -56,6 +60,8 @@ __all__ = [
     "Wrapped",
     "as_shape",
     "bbox_geometry",
+    "filter_keeps",
+    "filter_matcher",
     "filter_properties",
     "filter_to_text",
     "find_link",

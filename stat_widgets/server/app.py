@@ -99,6 +99,9 @@ def create_app(
     app.state.stat = state
     install_error_handlers(app)
     _add_routes(app, state)
+    from .stapi import mount_stapi  # imports this module: loaded once the app's code is
+
+    app.state.stapi = mount_stapi(app, state, lambda request: _user(state, request))
     return app
 
 
@@ -136,7 +139,7 @@ def _user(state: _State, request: Request) -> str:
 
 def _order_body(stored: StoredOrder, base: str, now_ms: int) -> dict[str, Any]:
     href = f"{base}/order/{stored.id}"
-    step = lifecycle.current(stored.fate, stored.created_ms, now_ms)
+    step = lifecycle.current(stored.fate, stored.created_ms, now_ms, stored.window)
     return {
         "id": stored.id,
         "user": stored.owner,
@@ -467,18 +470,18 @@ def _add_routes(app: FastAPI, state: _State) -> None:
         stored = owned(order_id, request)
         base = _base(request)
         href = f"{base}/order/{stored.id}"
-        steps = lifecycle.history(stored.fate, stored.created_ms, state.now_ms())
+        steps = lifecycle.timeline(stored.fate, stored.created_ms, state.now_ms(), stored.window)
         return JSONResponse(
             {
                 "statuses": [
                     {
-                        "timestamp": lifecycle.rfc3339(stored.created_ms + step.after_ms),
+                        "timestamp": lifecycle.rfc3339(at),
                         "status": step.status,
                         "reason_code": step.reason_code,
                         "reason_text": step.reason_text,
                         "links": [],
                     }
-                    for step in steps
+                    for at, step in steps
                 ],
                 "links": [
                     _link(f"{href}/statuses", "self", "Status history"),

@@ -24,3 +24,12 @@ STAT_CONFORMANCE: tuple[str, ...] = (
 STAPI_CORE = "https://stapi.example.com/v0.1.0/core"
 
 GEOJSON_SCHEMA = "https://geojson.org/schema/{type}.json"
+
+# STAPI v0.1.0 classes the reference server's STAPI face (``/stapi``) serves; the same strings
+# as stapi-fastapi's ``conformance`` module (a test checks), kept here import-free.
+STAPI_BASE = "https://stapi.example.com/v0.1.0"
+STAPI_ORDER_STATUSES = f"{STAPI_BASE}/order-statuses"
+STAPI_SEARCHES_OPPORTUNITY = f"{STAPI_BASE}/searches-opportunity"
+STAPI_SEARCHES_OPPORTUNITY_STATUSES = f"{STAPI_BASE}/searches-opportunity-statuses"
+STAPI_OPPORTUNITIES = f"{STAPI_BASE}/opportunities"
+STAPI_OPPORTUNITIES_ASYNC = f"{STAPI_BASE}/opportunities-async"

@@ -87,7 +87,7 @@ async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 404:
+    if exc.status_code == 404 and exc.detail in (None, "Not Found"):  # routing's own 404
         message = "no such endpoint; see the landing page / for the API's links"
     elif isinstance(exc.detail, str):
         message = exc.detail

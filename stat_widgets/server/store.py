@@ -5,10 +5,18 @@ block the writer, ``synchronous=NORMAL`` (durable across process crashes, fast c
 ``seq`` is an AUTOINCREMENT integer: it only grows, so keyset pages on it are stable while other
 clients insert. Idempotency is enforced by ``UNIQUE(owner, idempotency_key)``, which holds even
 for concurrent identical requests (SQLite allows many NULL keys).
+
+``offered`` remembers every opportunity the STAPI face has shown, by :func:`offer_key` (its
+product, window and footprint). An order whose request has such a key, placed on either face,
+is an order of that opportunity: it keeps the window (``window_start_ms``, ``window_end_ms``)
+and the opportunity's properties, and its status follows the window (see ``lifecycle``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import secrets
 import sqlite3
 import threading
@@ -34,9 +42,40 @@ CREATE TABLE IF NOT EXISTS orders (
 CREATE INDEX IF NOT EXISTS orders_owner_seq ON orders (owner, seq);
 CREATE INDEX IF NOT EXISTS orders_owner_product_seq ON orders (owner, product_id, seq);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS offered (
+    key TEXT PRIMARY KEY,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    properties TEXT NOT NULL
+);
 """
+# Columns added after the first release: a database from then gets them on open.
+_ADDED_COLUMNS = {
+    "window_start_ms": "INTEGER",
+    "window_end_ms": "INTEGER",
+    "opportunity": "TEXT",
+}
 
-_COLUMNS = "seq, id, owner, product_id, created_ms, fate, request"
+_COLUMNS = (
+    "seq, id, owner, product_id, created_ms, fate, request, window_start_ms, window_end_ms,"
+    " opportunity"
+)
+
+
+def offer_key(wire: dict) -> str:
+    """What makes an order an order of an offered opportunity: the same product, window and
+    footprint (the wire form of a validated request; the filter may differ)."""
+    identity = [wire.get("product_id"), wire.get("datetime"), wire.get("geometry")]
+    text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Offer:
+    key: str
+    start_ms: int
+    end_ms: int
+    properties: str  # JSON
 
 
 @dataclass(frozen=True)
@@ -48,10 +87,12 @@ class StoredOrder:
     created_ms: int
     fate: lifecycle.Fate
     request: str  # canonical JSON of the validated OrderRequest wire body
+    window: lifecycle.Window | None = None  # an ordered opportunity's window
+    opportunity: str | None = None  # JSON of its properties
 
     @classmethod
     def from_row(cls, row: Sequence[object]) -> StoredOrder:
-        seq, id_, owner, product_id, created_ms, fate, request = row
+        seq, id_, owner, product_id, created_ms, fate, request, start, end, opportunity = row
         return cls(
             int(seq),  # type: ignore[arg-type]
             str(id_),
@@ -60,6 +101,8 @@ class StoredOrder:
             int(created_ms),  # type: ignore[arg-type]
             lifecycle.Fate(fate),
             str(request),
+            None if start is None else (int(start), int(end)),  # type: ignore[arg-type]
+            None if opportunity is None else str(opportunity),
         )
 
 
@@ -94,6 +137,10 @@ class OrderStore:
         conn = self._connection()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(_SCHEMA)
+        present = {row[1] for row in conn.execute("PRAGMA table_info(orders)")}
+        for name, kind in _ADDED_COLUMNS.items():
+            if name not in present:
+                conn.execute(f"ALTER TABLE orders ADD COLUMN {name} {kind}")
         conn.execute(
             "INSERT INTO meta (name, value) VALUES ('page_key', ?) ON CONFLICT DO NOTHING",
             (secrets.token_bytes(32),),
@@ -139,7 +186,33 @@ class OrderStore:
             except sqlite3.Error:  # pragma: no cover - closing is best effort
                 pass
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, for tables kept beside the orders (search records)."""
+        return self._connection()
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection while holding the single-writer lock."""
+        conn = self._connection()
+        with self._write_lock:
+            yield conn
+
     # -- writes -----------------------------------------------------------------------------
+    def offer(self, offers: Sequence[Offer]) -> None:
+        """Remember opportunities shown to a client (the same one again changes nothing)."""
+        if not offers:
+            return
+        with self.writing() as conn:
+            conn.execute("BEGIN")
+            try:
+                conn.executemany(
+                    "INSERT INTO offered (key, start_ms, end_ms, properties) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    [(o.key, o.start_ms, o.end_ms, o.properties) for o in offers],
+                )
+            finally:
+                conn.execute("COMMIT")
+
     def insert(
         self,
         *,
@@ -154,39 +227,53 @@ class OrderStore:
         instead. The flag says whether a row was created."""
         fate = lifecycle.fate_of(order_id)
         conn = self._connection()
+        offered = conn.execute(
+            "SELECT start_ms, end_ms, properties FROM offered WHERE key = ?",
+            (offer_key(json.loads(request)),),
+        ).fetchone()
+        window = None if offered is None else (int(offered[0]), int(offered[1]))
+        opportunity = None if offered is None else str(offered[2])
         with self._write_lock:
             return self._insert(
-                conn, order_id, owner, product_id, created_ms, fate, request, idempotency_key
+                conn,
+                StoredOrder(
+                    0, order_id, owner, product_id, created_ms, fate, request, window, opportunity
+                ),
+                idempotency_key,
             )
 
     def _insert(
-        self,
-        conn: sqlite3.Connection,
-        order_id: str,
-        owner: str,
-        product_id: str,
-        created_ms: int,
-        fate: lifecycle.Fate,
-        request: str,
-        idempotency_key: str | None,
+        self, conn: sqlite3.Connection, order: StoredOrder, idempotency_key: str | None
     ) -> tuple[StoredOrder, bool]:
+        start, end = order.window or (None, None)
         rows = conn.execute(
             "INSERT INTO orders (id, owner, product_id, created_ms, fate, request,"
-            " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " idempotency_key, window_start_ms, window_end_ms, opportunity)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (owner, idempotency_key) DO NOTHING RETURNING seq",
-            (order_id, owner, product_id, created_ms, fate.value, request, idempotency_key),
+            (
+                order.id,
+                order.owner,
+                order.product_id,
+                order.created_ms,
+                order.fate.value,
+                order.request,
+                idempotency_key,
+                start,
+                end,
+                order.opportunity,
+            ),
         ).fetchall()  # exhaust the cursor: the write commits only when the statement ends
         if rows:
-            stored = StoredOrder(rows[0][0], order_id, owner, product_id, created_ms, fate, request)
-            return stored, True
+            return dataclasses.replace(order, seq=rows[0][0]), True
         existing = conn.execute(
             f"SELECT {_COLUMNS} FROM orders WHERE owner = ? AND idempotency_key = ?",
-            (owner, idempotency_key),
+            (order.owner, idempotency_key),
         ).fetchone()
         if existing is None:  # pragma: no cover - a row that conflicted cannot vanish
             raise RuntimeError("idempotency conflict without a stored order")
         stored = StoredOrder.from_row(existing)
-        if stored.request != request:
+        if stored.request != order.request:
             raise IdempotencyConflict(idempotency_key)
         return stored, False
 

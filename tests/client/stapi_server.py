@@ -1,5 +1,8 @@
 """A real STAPI v0.1.0 server for the client tests: stapi-fastapi 0.8.0 with a small in-memory
-backend (two products, orders in a dict, paging with ``next`` tokens, status history).
+backend (two products, orders in a dict, paging with ``next`` tokens, status history), and
+opportunity search of its own: ``optical`` searches synchronously (known windows, paged, no
+order links), ``radar`` asynchronously (search records that complete, fail or never finish as
+the test says; results that link their own ``create-order`` action).
 
 It also serves ``/files/aoi.geojson`` so that JSON References can be resolved on 127.0.0.1.
 """
@@ -21,7 +24,13 @@ from stapi_fastapi import ProductRouter, RootRouter
 from stapi_fastapi.conformance import API, PRODUCT
 from stapi_fastapi.models import Product
 from stapi_pydantic import (
+    Opportunity,
+    OpportunityCollection,
+    OpportunityPayload,
     OpportunityProperties,
+    OpportunitySearchRecord,
+    OpportunitySearchStatus,
+    OpportunitySearchStatusCode,
     Order,
     OrderParameters,
     OrderPayload,
@@ -65,6 +74,12 @@ class BriefParameters(OrderParameters):
     contact: str
 
 
+def known_windows(count: int, start: datetime | None = None) -> list[tuple[datetime, datetime]]:
+    """Windows this server offers for any search: 10:00 to 10:03 UTC on consecutive days."""
+    first = (start or datetime(2025, 6, 1, tzinfo=UTC)).replace(hour=10, minute=0, second=0)
+    return [(first + timedelta(days=k), first + timedelta(days=k, minutes=3)) for k in range(count)]
+
+
 @dataclass
 class Backend:
     """Orders in insertion order, each with its status history (oldest first)."""
@@ -72,6 +87,111 @@ class Backend:
     orders: dict[str, Order] = field(default_factory=dict)
     history: dict[str, list[OrderStatus]] = field(default_factory=dict)
     created_posts: int = 0
+    windows: list[tuple[datetime, datetime]] = field(default_factory=lambda: known_windows(7))
+    searches: dict[str, OpportunitySearchRecord] = field(default_factory=dict)
+    polls: dict[str, int] = field(default_factory=dict)
+    #: How an asynchronous search ends: "complete" (after two polls), "fail" or "never".
+    outcome: str = "complete"
+    search_posts: list[dict] = field(default_factory=list)
+
+    # -- opportunities --------------------------------------------------------------------------
+    def _features(self, product_id: str, search: OpportunityPayload, links: str = "") -> list:
+        """``links``: the server's root URL, to link each opportunity's order action."""
+        geometry = search.geometry.model_dump(mode="json", exclude_none=True)
+        features = []
+        for k, (start, end) in enumerate(self.windows):
+            if not search.datetime[0] <= start < search.datetime[1]:
+                continue
+            feature = {
+                "type": "Feature",
+                "id": f"{product_id}-{k}",
+                "geometry": geometry,
+                "properties": {
+                    "datetime": f"{start.isoformat()}/{end.isoformat()}",
+                    "product_id": product_id,
+                    "off_nadir": 5.0 + k,
+                    "satellite": f"test-{k % 2}",
+                },
+                "links": [],
+            }
+            if links:
+                feature["links"] = [
+                    {
+                        "href": f"{links}/products/{product_id}/orders",
+                        "rel": "create-order",
+                        "method": "POST",
+                        "body": {
+                            "datetime": feature["properties"]["datetime"],
+                            "geometry": geometry,
+                        },
+                    }
+                ]
+            features.append(feature)
+        return features
+
+    async def search_opportunities(
+        self,
+        router: ProductRouter,
+        search: OpportunityPayload,
+        next: str | None,
+        limit: int,
+        request: Request,
+    ) -> ResultE[tuple[list[Opportunity], Maybe[str]]]:
+        self.search_posts.append(search.model_dump(mode="json"))
+        features = self._features(router.product.id, search)
+        start = int(next) if next else 0
+        end = start + limit
+        page = [Opportunity.model_validate(f) for f in features[start:end]]
+        return Success((page, Some(str(end)) if end < len(features) else Nothing))
+
+    async def search_opportunities_async(
+        self, router: ProductRouter, search: OpportunityPayload, request: Request
+    ) -> ResultE[OpportunitySearchRecord]:
+        self.search_posts.append(search.model_dump(mode="json"))
+        record = OpportunitySearchRecord(
+            id=str(uuid.uuid4()),
+            product_id=router.product.id,
+            opportunity_request=search,
+            status=OpportunitySearchStatus(
+                timestamp=datetime.now(UTC), status_code=OpportunitySearchStatusCode.received
+            ),
+        )
+        self.searches[record.id] = record
+        self.polls[record.id] = 0
+        return Success(record.model_copy(update={"links": []}))
+
+    async def get_opportunity_search_record(
+        self, search_record_id: str, request: Request
+    ) -> ResultE[Maybe[OpportunitySearchRecord]]:
+        record = self.searches.get(search_record_id)
+        if record is None:
+            return Success(Nothing)
+        self.polls[record.id] += 1
+        code, reason = OpportunitySearchStatusCode.in_progress, None
+        if self.polls[record.id] >= 2 and self.outcome == "complete":
+            code = OpportunitySearchStatusCode.completed
+        elif self.polls[record.id] >= 2 and self.outcome == "fail":
+            code, reason = OpportunitySearchStatusCode.failed, "the tasking desk is closed"
+        record.status = OpportunitySearchStatus(
+            timestamp=datetime.now(UTC), status_code=code, reason_text=reason
+        )
+        return Success(Some(record.model_copy(update={"links": []})))
+
+    async def get_opportunity_search_records(
+        self, next: str | None, limit: int, request: Request
+    ) -> ResultE[tuple[list[OpportunitySearchRecord], Maybe[str]]]:
+        records = [r.model_copy(update={"links": []}) for r in self.searches.values()]
+        return Success((records[:limit], Nothing))
+
+    async def get_opportunity_collection(
+        self, router: ProductRouter, collection_id: str, request: Request
+    ) -> ResultE[Maybe[OpportunityCollection]]:
+        record = self.searches.get(collection_id)
+        if record is None or record.status.status_code != OpportunitySearchStatusCode.completed:
+            return Success(Nothing)
+        root = str(request.base_url).rstrip("/")
+        features = self._features(router.product.id, record.opportunity_request, links=root)
+        return Success(Some(OpportunityCollection.model_validate({"features": features})))
 
     # -- stapi-fastapi callbacks ----------------------------------------------------------------
     async def create_order(
@@ -182,6 +302,7 @@ def _product(
     geometry: list[str],
     queryables: type[Queryables],
     parameters: type[OrderParameters],
+    **searching: Any,
 ) -> Product:
     return Product(
         id=product_id,
@@ -196,6 +317,7 @@ def _product(
         queryables=queryables,
         opportunity_properties=OpportunityProperties,
         order_parameters=parameters,
+        **searching,
     )
 
 
@@ -204,12 +326,20 @@ def create_app(backend: Backend) -> FastAPI:
         get_orders=backend.get_orders,
         get_order=backend.get_order,
         get_order_statuses=backend.get_order_statuses,
+        get_opportunity_search_records=backend.get_opportunity_search_records,
+        get_opportunity_search_record=backend.get_opportunity_search_record,
         conformances=[API.core, API.order_statuses],
     )
     polygons = [PRODUCT.geojson_polygon, PRODUCT.geojson_multi_polygon]
     root.add_product(
         _product(
-            backend, "optical", "Optical 50 cm", polygons, OpticalQueryables, OpticalParameters
+            backend,
+            "optical",
+            "Optical 50 cm",
+            polygons,
+            OpticalQueryables,
+            OpticalParameters,
+            search_opportunities=backend.search_opportunities,
         )
     )
     root.add_product(
@@ -220,6 +350,8 @@ def create_app(backend: Backend) -> FastAPI:
             [PRODUCT.geojson_point, *polygons],
             RadarQueryables,
             RadarParameters,
+            search_opportunities_async=backend.search_opportunities_async,
+            get_opportunity_collection=backend.get_opportunity_collection,
         )
     )
     root.add_product(

@@ -41,19 +41,34 @@ def test_fates_come_from_the_id_in_roughly_the_documented_shares() -> None:
 def test_sql_status_condition_agrees_with_python() -> None:
     """The ``status`` filter (SQL) and the order's status (Python) come from one rule."""
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE orders (n INTEGER, fate TEXT, created_ms INTEGER)")
+    db.execute(
+        "CREATE TABLE orders (n INTEGER, fate TEXT, created_ms INTEGER,"
+        " window_start_ms INTEGER, window_end_ms INTEGER)"
+    )
     now = 10_000_000
-    ages = [0, 1, 59_999, 60_000, 60_001, 659_999, 660_000, 7_859_999, 7_860_000, 9_999_999]
-    rows = [
-        (i, fate.value, now - age)
-        for i, (fate, age) in enumerate((fate, age) for fate in Fate for age in ages)
-    ]
-    db.executemany("INSERT INTO orders VALUES (?, ?, ?)", rows)
+    ages = [0, 1, 59_999, 60_000, 60_001, 119_999, 120_000, 659_999, 660_000, 7_859_999]
+    ages += [7_860_000, 9_999_999]
+    # blind orders, and orders of windows that closed, are open or are to come (seen from
+    # now), placed early enough to task them or too late
+    windows: list[tuple[int, int] | None] = [None]
+    for opens in (-3_600_000, -60_000, -1, 0, 1, 300_000, 3_600_000, 9_000_000):
+        windows += [(now + opens, now + opens + 60_000), (now + opens, now + opens + 1)]
+    rows: list[tuple] = []
+    for fate in Fate:
+        for age in ages:
+            for window in windows:
+                rows.append((len(rows), fate.value, now - age, *(window or (None, None))))
+    db.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?)", rows)
+    reached = {current(Fate(f), c, now, None if s is None else (s, e)) for _, f, c, s, e in rows}
+    assert len(reached) == 10  # every step of every path (blind, window, too late) occurs
     for status in [*STATUSES, "cancelled"]:
         where, params = status_sql(status, now)
         got = {n for (n,) in db.execute(f"SELECT n FROM orders WHERE {where}", params)}
         expected = {
-            n for n, fate, created in rows if current(Fate(fate), created, now).status == status
+            n
+            for n, fate, created, start, end in rows
+            if current(Fate(fate), created, now, None if start is None else (start, end)).status
+            == status
         }
         assert got == expected, status
 
