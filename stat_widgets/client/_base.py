@@ -7,10 +7,14 @@ from typing import Any
 
 import httpx
 
+from stat_widgets._fetch import ACCEPT_ENCODING, MAX_RESPONSE_BYTES
+from stat_widgets._origins import OriginAuth, basic_header
+
 from ._core import ClientCore
-from ._http import JSON_ACCEPT, BearerAuth, Protocol, Redactor, RetryPolicy
+from ._http import JSON_ACCEPT, Protocol, Redactor, RetryPolicy
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_DEADLINE = 60.0
 USER_AGENT = "stat-widgets/0.1 (+httpx)"
 _SECRET_HEADER_WORDS = ("auth", "key", "token", "secret", "cookie", "session", "password")
 
@@ -23,8 +27,11 @@ def _is_secret_header(name: str) -> bool:
 class ClientBase:
     """State and construction common to ``StatClient`` and ``AsyncStatClient``.
 
-    The token lives only inside an ``httpx.Auth`` object that attaches it to requests for the
-    API's own origin; every message, log line and repr goes through the redactor first.
+    Every credential (``token``, ``auth``, ``user:password@`` in the URL, every header in
+    ``headers``) lives only inside one ``OriginAuth``, which attaches them to requests for
+    the API's own origin and to nothing else: not a ``next`` link elsewhere, not a redirect
+    hop elsewhere, not a JSON Reference elsewhere; cookies likewise stay with the API. Every
+    message, log line and repr goes through the redactor first.
     """
 
     def __init__(
@@ -37,32 +44,56 @@ class ClientBase:
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         dialect: str | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         if token is not None and auth is not None:
             raise ValueError("give either token= (a bearer token) or auth=, not both")
         if token is not None and (not isinstance(token, str) or not token.strip()):
             raise ValueError("token must be a non-empty string")
-        headers = dict(headers or {})
+        if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ValueError(
+                f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
+            )
+        if deadline is not None and not (isinstance(deadline, int | float) and deadline > 0):
+            raise ValueError(
+                f"deadline must be a positive number of seconds or None, got {deadline!r}"
+            )
         parsed = httpx.URL(str(url))
-        secrets = [token, parsed.password, *(v for k, v in headers.items() if _is_secret_header(k))]
-        if isinstance(auth, tuple) and len(auth) == 2:
-            secrets.append(auth[1])
-        redact = Redactor(secrets)
-        reference_headers = {k: v for k, v in headers.items() if _is_secret_header(k)}
+        credentials = dict(headers or {})
+        secrets = [token, *(v for k, v in credentials.items() if _is_secret_header(k))]
+        basic = auth if isinstance(auth, tuple) else None
+        if basic is None and auth is None and (parsed.username or parsed.password):
+            basic = (parsed.username, parsed.password)
         if token is not None:
-            reference_headers["Authorization"] = f"Bearer {token}"
+            credentials["Authorization"] = f"Bearer {token}"
+        elif basic is not None:
+            credentials["Authorization"] = basic_header(*basic)
+            secrets += [basic[1], credentials["Authorization"].split(" ", 1)[1]]
+        secrets.append(parsed.password)
+        if parsed.username or parsed.password:
+            url = str(parsed.copy_with(username=None, password=None))
         self._core = ClientCore(
-            str(parsed.copy_with(username=None, password=None)) if parsed.password else str(url),
-            Protocol(retry or RetryPolicy(), redact),
+            str(url),
+            Protocol(
+                retry or RetryPolicy(),
+                Redactor(secrets),
+                max_response_bytes=max_response_bytes,
+                deadline=deadline,
+            ),
             dialect=dialect,
-            reference_headers=reference_headers,
+            reference_headers=credentials,
         )
-        if parsed.password:
-            auth = auth or httpx.BasicAuth(parsed.username, parsed.password)
-        self._auth: httpx.Auth | tuple[str, str] | None = (
-            BearerAuth(token, self._core.base_url) if token is not None else auth
+        self._auth = OriginAuth(
+            self._core.base_url, credentials, auth if isinstance(auth, httpx.Auth) else None
         )
-        self._headers = {"Accept": JSON_ACCEPT, "User-Agent": USER_AGENT, **headers}
+        self._anonymous = token is None and auth is None and basic is None
+        self._kind = "token=***" if token is not None else "auth=***"
+        self._headers = {
+            "Accept": JSON_ACCEPT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": USER_AGENT,
+        }
         self._timeout = timeout
         self._closed = False
 
@@ -71,28 +102,16 @@ class ClientBase:
         """The API root this client talks to."""
         return str(self._core.base_url)
 
-    @property
-    def _reference_timeout(self) -> float:
-        if isinstance(self._timeout, int | float):
-            return float(self._timeout)
-        if isinstance(self._timeout, httpx.Timeout) and self._timeout.read is not None:
-            return float(self._timeout.read)
-        return DEFAULT_TIMEOUT
-
     def _httpx_options(self, transport: Any) -> dict[str, Any]:
         return {
             "headers": self._headers,
             "auth": self._auth,
             "timeout": self._timeout,
             "transport": transport,
-            "follow_redirects": True,  # httpx drops Authorization on cross-origin redirects
+            "follow_redirects": False,  # _fetch follows them, deciding credentials per hop
         }
 
     def __repr__(self) -> str:
-        auth = (
-            "token=***"
-            if isinstance(self._auth, BearerAuth)
-            else ("auth=***" if self._auth is not None else "anonymous")
-        )
+        auth = "anonymous" if self._anonymous else self._kind
         dialect = self._core.dialect_name or "undetected"
         return f"{type(self).__name__}({self.url!r}, dialect={dialect!r}, {auth})"
