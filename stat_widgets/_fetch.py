@@ -3,15 +3,15 @@ hop at a time, credentials decided per hop by origin, addresses checked at conne
 
 Neutral ground below both layers that fetch: the client (API requests) and the models
 (``JSONReference``, which the reference server also uses to resolve ``$ref`` geometries).
-It imports nothing of ``stat_widgets`` but ``_origins``, so models never import the client.
+It imports nothing of ``stat_widgets`` but ``_origins`` and ``_deadline``, so the models
+never import the client.
 
 Why not httpx's own knobs: httpx has per-read timeouts but no total deadline (encode/httpx#1450,
 open), so a server dripping one byte per second never times out; it decompresses a whole
 chunk at once, so 64 KiB of gzip bomb becomes 64 MiB before anyone can count it; and when it
 follows redirects itself it reads every intermediate body in full and keeps the headers
 given per request. So redirects are followed here, bodies are inflated here in bounded steps,
-and the deadline is enforced under httpcore, where every socket read and write takes a timeout:
-the one place a total deadline can hold for headers and body alike, sync and async.
+and the deadline is enforced under httpcore (``_deadline``).
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
-import httpcore
 import httpx
 
-from stat_widgets._origins import AddressPolicy
+from stat_widgets._deadline import DEADLINE
+from stat_widgets._deadline import bound_client as bound_client  # callers need only _fetch
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """The default bound on one response body, counted after decompression (32 MiB)."""
@@ -35,7 +34,6 @@ MAX_REDIRECTS = 10
 ACCEPT_ENCODING = "gzip, deflate"  # what ``BodyReader`` can inflate in bounded steps
 _INFLATE_STEP = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_DEADLINE: ContextVar[float] = ContextVar("stat_widgets_deadline", default=math.inf)
 
 
 class BodyError(Exception):
@@ -71,169 +69,11 @@ class Budget:
     @contextmanager
     def running(self) -> Iterator[None]:
         """Every socket operation inside takes its timeout from this deadline (at most)."""
-        token = _DEADLINE.set(self.ends)
+        token = DEADLINE.set(self.ends)
         try:
             yield
         finally:
-            _DEADLINE.reset(token)
-
-
-# -- the deadline and address checks under httpcore ---------------------------------------------
-def _left(timeout: float | None, error: type[Exception]) -> float | None:
-    ends = _DEADLINE.get()
-    if ends == math.inf:
-        return timeout
-    left = ends - time.monotonic()
-    if left <= 0:
-        raise error("the total deadline for this request has passed")
-    return left if timeout is None or timeout > left else timeout
-
-
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _Backend(httpcore.NetworkBackend):
-    """Wraps httpcore's backend: deadlines on every operation; with a policy, the host is
-    resolved and checked here and the connection made to a checked address, so a name that
-    resolves differently on the second lookup (DNS rebinding) cannot slip past."""
-
-    def __init__(self, inner: httpcore.NetworkBackend, policy: AddressPolicy | None) -> None:
-        self._inner = inner
-        self._policy = policy
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        addresses = self._policy.addresses(host, port) if self._policy else [host]
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                stream = self._inner.connect_tcp(
-                    address,
-                    port,
-                    _left(timeout, httpcore.ConnectTimeout),
-                    local_address,
-                    socket_options,
-                )
-            except httpcore.ConnectError as exc:
-                failure = exc
-            else:
-                return _Stream(stream)
-        raise failure or httpcore.ConnectError(f"{host} has no address")
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_unix_socket(path, timeout, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(
-        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    """The async twin of ``_Backend``, deadlines only (the API client checks no addresses)."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
-        self._inner = inner
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _AsyncStream(stream)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.connect_unix_socket(path, timeout, socket_options))
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-def bound_client(
-    client: httpx.Client | httpx.AsyncClient, policy: AddressPolicy | None = None
-) -> bool:
-    """Put the deadline (and ``policy``'s address rules) under every connection ``client``
-    opens. Returns False for a transport without an httpcore pool (one given by the caller):
-    its bodies are still bounded, and the deadline is checked between chunks.
-
-    httpx keeps each transport's httpcore pool as ``_pool`` and the pool its backend as
-    ``_network_backend``: the only private names this package relies on (tests would fail
-    at once if they moved), because httpx offers no public way to a total deadline.
-    """
-    wrapped = False
-    for transport in (client._transport, *client._mounts.values()):
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is None or isinstance(backend, _Backend | _AsyncBackend):
-            continue
-        if isinstance(client, httpx.AsyncClient):
-            if policy is not None:
-                raise ValueError("address policies are for the blocking client only")
-            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
-        else:
-            pool._network_backend = _Backend(backend, policy)  # type: ignore[union-attr]
-        wrapped = True
-    if policy is not None and not wrapped:
-        raise ValueError("an address policy needs httpx's own transport")
-    return wrapped
+            DEADLINE.reset(token)
 
 
 # -- bodies ------------------------------------------------------------------------------------
@@ -241,7 +81,7 @@ class BodyReader:
     """Collects one body from raw (still encoded) chunks, inflating gzip/deflate in steps of
     64 KiB and counting the decoded bytes, so a bomb stops at the limit, not at 1.6 GB."""
 
-    __slots__ = ("_budget", "_chunks", "_encoding", "_inflater", "_size")
+    __slots__ = ("_budget", "_chunks", "_encoding", "_inflater", "_raw", "_size")
 
     def __init__(self, response: httpx.Response, budget: Budget) -> None:
         self._budget = budget
@@ -249,6 +89,7 @@ class BodyReader:
         self._size = 0
         self._encoding = response.headers.get("content-encoding", "").strip().lower()
         self._inflater: Any = None
+        self._raw = False
         if self._encoding in ("gzip", "x-gzip", "deflate"):
             self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header
         elif self._encoding not in ("", "identity"):
@@ -262,7 +103,11 @@ class BodyReader:
                 try:
                     out = self._inflater.decompress(raw, _INFLATE_STEP)
                 except zlib.error as exc:
-                    raise BodyError(f"the {self._encoding} body is corrupt ({exc})") from None
+                    if self._size or self._encoding != "deflate" or self._raw:
+                        raise BodyError(f"the {self._encoding} body is corrupt ({exc})") from None
+                    self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # bare "deflate"
+                    self._raw = True
+                    continue
                 self._take(out)
                 raw = self._inflater.unconsumed_tail
         if self._budget.expired:  # for transports that ``bound_client`` could not reach

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -22,6 +23,61 @@ _SECRET_HEADER_WORDS = ("auth", "key", "token", "secret", "cookie", "session", "
 def _is_secret_header(name: str) -> bool:
     lowered = name.lower()
     return any(word in lowered for word in _SECRET_HEADER_WORDS)
+
+
+def _check_options(
+    token: str | None, auth: object, max_response_bytes: object, deadline: object
+) -> None:
+    if token is not None and auth is not None:
+        raise ValueError("give either token= (a bearer token) or auth=, not both")
+    if token is not None and (not isinstance(token, str) or not token.strip()):
+        raise ValueError("token must be a non-empty string")
+    if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+        raise ValueError(
+            f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
+        )
+    if deadline is not None and not (isinstance(deadline, int | float) and deadline > 0):
+        raise ValueError(f"deadline must be a positive number of seconds or None, got {deadline!r}")
+
+
+@dataclass
+class Credentials:
+    """Everything the caller gave that must stay with the API, gathered in one place:
+    the API URL without its userinfo, the headers ``OriginAuth`` attaches (``headers=`` plus
+    ``Authorization`` from the token or Basic credentials), a custom ``httpx.Auth``, and the
+    strings the redactor removes from every message."""
+
+    url: str
+    headers: dict[str, str]
+    inner: httpx.Auth | None
+    secrets: list[str | None]
+    shown: str  # for the repr: token=***, auth=*** or anonymous
+
+    @classmethod
+    def gather(
+        cls,
+        url: str,
+        token: str | None,
+        headers: Mapping[str, str] | None,
+        auth: httpx.Auth | tuple[str, str] | None,
+    ) -> Credentials:
+        parsed = httpx.URL(str(url))
+        given = dict(headers or {})
+        secrets = [token, parsed.password, *(v for k, v in given.items() if _is_secret_header(k))]
+        basic = auth if isinstance(auth, tuple) else None
+        if auth is None and (parsed.username or parsed.password):
+            basic = (parsed.username, parsed.password)  # user:password@ in the URL
+        if parsed.username or parsed.password:
+            url = str(parsed.copy_with(username=None, password=None))
+        shown = "auth=***" if auth is not None or basic is not None else "anonymous"
+        if token is not None:
+            given["Authorization"] = f"Bearer {token}"
+            shown = "token=***"
+        elif basic is not None:
+            given["Authorization"] = basic_header(*basic)
+            secrets += [basic[1], given["Authorization"].split(" ", 1)[1]]
+        inner = auth if isinstance(auth, httpx.Auth) else None
+        return cls(str(url), given, inner, secrets, shown)
 
 
 class ClientBase:
@@ -47,48 +103,19 @@ class ClientBase:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        if token is not None and auth is not None:
-            raise ValueError("give either token= (a bearer token) or auth=, not both")
-        if token is not None and (not isinstance(token, str) or not token.strip()):
-            raise ValueError("token must be a non-empty string")
-        if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
-            raise ValueError(
-                f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
-            )
-        if deadline is not None and not (isinstance(deadline, int | float) and deadline > 0):
-            raise ValueError(
-                f"deadline must be a positive number of seconds or None, got {deadline!r}"
-            )
-        parsed = httpx.URL(str(url))
-        credentials = dict(headers or {})
-        secrets = [token, *(v for k, v in credentials.items() if _is_secret_header(k))]
-        basic = auth if isinstance(auth, tuple) else None
-        if basic is None and auth is None and (parsed.username or parsed.password):
-            basic = (parsed.username, parsed.password)
-        if token is not None:
-            credentials["Authorization"] = f"Bearer {token}"
-        elif basic is not None:
-            credentials["Authorization"] = basic_header(*basic)
-            secrets += [basic[1], credentials["Authorization"].split(" ", 1)[1]]
-        secrets.append(parsed.password)
-        if parsed.username or parsed.password:
-            url = str(parsed.copy_with(username=None, password=None))
+        _check_options(token, auth, max_response_bytes, deadline)
+        credentials = Credentials.gather(url, token, headers, auth)
+        protocol = Protocol(
+            retry or RetryPolicy(),
+            Redactor(credentials.secrets),
+            max_response_bytes=max_response_bytes,
+            deadline=deadline,
+        )
         self._core = ClientCore(
-            str(url),
-            Protocol(
-                retry or RetryPolicy(),
-                Redactor(secrets),
-                max_response_bytes=max_response_bytes,
-                deadline=deadline,
-            ),
-            dialect=dialect,
-            reference_headers=credentials,
+            credentials.url, protocol, dialect=dialect, reference_headers=credentials.headers
         )
-        self._auth = OriginAuth(
-            self._core.base_url, credentials, auth if isinstance(auth, httpx.Auth) else None
-        )
-        self._anonymous = token is None and auth is None and basic is None
-        self._kind = "token=***" if token is not None else "auth=***"
+        self._auth = OriginAuth(self._core.base_url, credentials.headers, credentials.inner)
+        self._shown_auth = credentials.shown
         self._headers = {
             "Accept": JSON_ACCEPT,
             "Accept-Encoding": ACCEPT_ENCODING,
@@ -112,6 +139,6 @@ class ClientBase:
         }
 
     def __repr__(self) -> str:
-        auth = "anonymous" if self._anonymous else self._kind
+        auth = self._shown_auth
         dialect = self._core.dialect_name or "undetected"
         return f"{type(self).__name__}({self.url!r}, dialect={dialect!r}, {auth})"

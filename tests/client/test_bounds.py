@@ -8,14 +8,22 @@ on time, with a wide margin for a shared machine.
 
 from __future__ import annotations
 
+import gzip
+import json
 import time
 import tracemalloc
+import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 
-from stat_widgets.errors import InvalidResponseError, TimeoutError, ValidationError
+from stat_widgets.errors import (
+    InvalidResponseError,
+    TimeoutError,
+    TransportError,
+    ValidationError,
+)
 from stat_widgets.models import resolve_reference
 
 from .conftest import call
@@ -204,3 +212,58 @@ def test_a_reference_nested_past_any_sense_is_a_validation_error() -> None:
             resolve_reference(f"{url}/aoi", allow_hosts=ALLOW)
     assert caught.value.field == "geometry.$ref"
     assert "did not return JSON" in caught.value.message
+
+
+ORDER = {"id": "x", "user": "u", "status": "received", "created": "2025-01-01T00:00:00Z"}
+
+
+def _encoded(encoding: str) -> bytes:
+    text = json.dumps({**ORDER, "links": []}).encode()
+    if encoding == "gzip":
+        return gzip.compress(text)
+    if encoding == "deflate":
+        return zlib.compress(text)
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)  # "deflate" without a header
+    return raw.compress(text) + raw.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [("gzip", "gzip"), ("deflate", "deflate"), ("deflate", "raw deflate")],
+)
+async def test_encoded_bodies_are_read(make_client: Any, encoding: str, body: str) -> None:
+    payload = _encoded(body)
+    answer = streamed(head(200, len(payload), Content_Encoding=encoding), payload, 1)
+    with raw_server(answer) as (url, _):
+        client = make_client(url, dialect="stat")
+        order = await call(client.order("x"))
+    assert order.id == "x"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "payload", "words"),
+    [
+        ("gzip", b"\x1f\x8b\x08\x00garbage-not-deflate", "gzip body is corrupt"),
+        ("br", b"\x0b\x02\x80{}\x03", "encoded as 'br', which was not asked for"),
+    ],
+)
+async def test_undecodable_bodies_are_invalid_responses(
+    make_client: Any, encoding: str, payload: bytes, words: str
+) -> None:
+    answer = streamed(head(200, len(payload), Content_Encoding=encoding), payload, 1)
+    with raw_server(answer) as (url, _):
+        client = make_client(url, dialect="stat")
+        with pytest.raises(InvalidResponseError) as caught:
+            await call(client.order("x"))
+    assert words in str(caught.value)
+    assert f"{url}/order/x" in str(caught.value)
+
+
+async def test_a_redirect_loop_ends(make_client: Any) -> None:
+    routes = {"GET /order/x": [Reply(302, b"", headers={"Location": "/order/x"})]}
+    with scripted_server(routes) as (url, script):
+        client = make_client(url, dialect="stat")
+        with pytest.raises(TransportError) as caught:
+            await call(client.order("x"))
+    assert "more than 10 redirects" in str(caught.value)
+    assert len(script.seen) == 11
