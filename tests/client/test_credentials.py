@@ -9,7 +9,7 @@ that was never sent cannot pass for one that was kept back.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from stat_widgets.errors import ServerError
 
 from .conftest import call, collect
 from .faults import Reply, Seen, scripted_server
-from .stapi_server import AOI, run_stapi_server
+from .stapi_server import AOI, Backend, run_stapi_server
 
 SECRET = "s3cret-credential-DO-NOT-LEAK"
 BASIC = base64.b64encode(f"analyst:{SECRET}".encode()).decode()
@@ -134,24 +134,32 @@ async def test_no_credential_reaches_another_origin(
     assert leaks(other_script.seen) == []
 
 
+@pytest.fixture(scope="module")
+def stapi_with_session() -> Iterator[tuple[str, Backend]]:
+    """A STAPI server that sets a session cookie on every answer (one for all kinds: each
+    case checks only its own credential at the API)."""
+    with run_stapi_server(cookie=SECRET) as served:
+        yield served
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
 async def test_no_credential_goes_with_a_json_reference_elsewhere(
-    make_client: Any, kind: Kind
+    make_client: Any, kind: Kind, stapi_with_session: tuple[str, Backend]
 ) -> None:
     feature = {"type": "Feature", "properties": {}, "geometry": AOI}
+    url, backend = stapi_with_session
     with scripted_server({"GET /aoi.geojson": [Reply(200, feature)]}) as (other, other_script):
-        with run_stapi_server(cookie=SECRET if kind.cookie else None) as (url, backend):
-            options = kind.options(url)
-            client = make_client(options.pop("url"), **options)
-            await call(
-                client.create_order(
-                    {
-                        "datetime": "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z",
-                        "product_id": "optical",
-                        "geometry": {"$ref": f"{other}/aoi.geojson"},
-                    }
-                )
+        options = kind.options(url)
+        client = make_client(options.pop("url"), **options)
+        await call(
+            client.create_order(
+                {
+                    "datetime": "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z",
+                    "product_id": "optical",
+                    "geometry": {"$ref": f"{other}/aoi.geojson"},
+                }
             )
+        )
     assert backend.post_headers[-1].get(kind.header) == kind.value  # the API did get it
     assert [s.path for s in other_script.seen] == ["/aoi.geojson"]
     assert leaks(other_script.seen) == []
