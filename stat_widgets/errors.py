@@ -121,7 +121,8 @@ class ServerError(APIError):
 
 
 class InvalidResponseError(APIError):
-    """The server sent something that is not the API (HTML, truncated JSON, a wrong shape)."""
+    """The server sent something that is not the API (HTML, truncated JSON, a wrong shape, a
+    body over the client's ``max_response_bytes``)."""
 
 
 class RemoteValidationError(ValidationError, APIError):
@@ -163,7 +164,8 @@ class TransportError(StatError):
 
 
 class TimeoutError(TransportError):
-    """The server did not answer in time."""
+    """The server did not answer in time: a connect or read timeout, or the total deadline
+    of a request (the client's ``deadline``) passed."""
 
 
 __all__ = [

@@ -43,6 +43,7 @@ from .dialects import (
 )
 
 DIALECTS: dict[str, type[Dialect]] = {STAT: StatDialect, STAPI: StapiDialect}
+FALLBACK_REFERENCE_DEADLINE = 60.0  # for a client made with deadline=None: references stay bounded
 
 
 def base_url(url: str) -> httpx.URL:
@@ -306,10 +307,15 @@ class ClientCore:
         dialect = yield from self.dialect()
         return (yield from dialect.order_statuses(order_id))
 
-    def resolve_reference(self, reference: JSONReference, timeout: float) -> dict:
-        """Blocking: fetch a referenced geometry, with our credentials only for our origin."""
+    def resolve_reference(self, reference: JSONReference) -> dict:
+        """Blocking: fetch a referenced geometry within this client's bounds, with our
+        credentials only for our origin, and to a loopback, link-local or private address
+        only when the API itself is on one (``resolve_reference`` in the models)."""
         return reference.resolve(
-            timeout=timeout, api_url=str(self.base_url), headers=self.reference_headers
+            timeout=self.protocol.deadline or FALLBACK_REFERENCE_DEADLINE,
+            api_url=str(self.base_url),
+            headers=self.reference_headers,
+            max_bytes=self.protocol.max_response_bytes,
         )
 
 

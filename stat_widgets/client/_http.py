@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 
+from stat_widgets._fetch import MAX_RESPONSE_BYTES, BodyError, Budget
 from stat_widgets.errors import (
     APIError,
     ConflictError,
@@ -156,23 +157,6 @@ class Redactor:
         return text
 
 
-class BearerAuth(httpx.Auth):
-    """Sends the token only to the API's own origin, so a link or reference pointing at
-    another host never receives it; its repr never shows the token."""
-
-    def __init__(self, token: str, origin: httpx.URL) -> None:
-        self._header = f"Bearer {token}"
-        self._origin = (origin.scheme, origin.host, origin.port)
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if (request.url.scheme, request.url.host, request.url.port) == self._origin:
-            request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(token=***)"
-
-
 def excerpt(text: str) -> str:
     """A short, single-line quote of a body for an error message."""
     text = " ".join(text.split())
@@ -187,16 +171,37 @@ def _body_text(response: httpx.Response) -> str:
 
 
 class Protocol:
-    """Decisions shared by both drivers: retries, error mapping, JSON reading."""
+    """Decisions shared by both drivers: bounds, retries, error mapping, JSON reading.
 
-    def __init__(self, retry: RetryPolicy, redact: Redactor) -> None:
+    Every request gets a fresh ``Budget``: a body of at most ``max_response_bytes`` after
+    decompression, and ``deadline`` seconds for the whole exchange (connect, send, redirects,
+    headers, body), however slowly the server drips its bytes.
+    """
+
+    def __init__(
+        self,
+        retry: RetryPolicy,
+        redact: Redactor,
+        *,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        deadline: float | None = None,
+    ) -> None:
         self.retry = retry
         self.redact = redact
+        self.max_response_bytes = max_response_bytes
+        self.deadline = deadline
+
+    def budget(self) -> Budget:
+        return Budget(self.max_response_bytes, self.deadline)
 
     # -- retries ------------------------------------------------------------------------------
-    def retry_after_error(self, call: Call, attempt: int, exc: Exception) -> float | None:
-        """Seconds to wait before repeating ``call`` after a transport failure, or None."""
-        if attempt >= self.retry.tries:
+    def retry_after_error(
+        self, call: Call, attempt: int, exc: Exception, budget: Budget | None = None
+    ) -> float | None:
+        """Seconds to wait before repeating ``call`` after a transport failure, or None.
+        A request that ran out of its deadline is not repeated: the deadline is the caller's
+        patience, and a server that drips its answer would only drip it again."""
+        if attempt >= self.retry.tries or (budget is not None and budget.expired):
             return None
         unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
         dropped = isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError)
@@ -233,8 +238,18 @@ class Protocol:
         )
 
     # -- errors -------------------------------------------------------------------------------
-    def transport_error(self, call: Call, exc: Exception) -> TransportError:
-        url = self.redact(str(getattr(getattr(exc, "request", None), "url", "") or call.url))
+    def transport_error(
+        self, call: Call, exc: Exception, budget: Budget | None = None
+    ) -> TransportError:
+        try:
+            url = self.redact(str(exc.request.url))  # type: ignore[attr-defined]
+        except (AttributeError, RuntimeError):  # httpx raises RuntimeError for "no request"
+            url = self.redact(call.url)
+        if isinstance(exc, httpx.TimeoutException) and budget is not None and budget.expired:
+            message = (
+                f"{call.method} {url}: no complete answer within the {budget.seconds:g} s deadline"
+            )
+            return TimeoutError(self.redact(message), url=url)
         if isinstance(exc, httpx.TimeoutException):
             kind = {
                 httpx.ConnectTimeout: "connecting timed out",
@@ -249,6 +264,11 @@ class Protocol:
         elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
             detail = f"the connection was dropped ({detail})"
         return TransportError(self.redact(f"{call.method} {url}: {detail}"), url=url)
+
+    def body_error(self, call: Call, exc: BodyError) -> InvalidResponseError:
+        """A body past ``max_response_bytes`` or undecodable: named with its URL, not quoted."""
+        url = self.redact(exc.url or call.url)
+        return InvalidResponseError(self.redact(f"{call.method} {url}: {exc}"), url=url)
 
     def check(self, call: Call, response: httpx.Response) -> None:
         """Raise the typed error for a non-2xx answer."""
@@ -324,20 +344,6 @@ class Protocol:
         if quote:
             message += f": {excerpt(_body_text(response))}"
         return InvalidResponseError(self.redact(message), status_code=response.status_code, url=url)
-
-
-_READ = httpx.ByteStream(b"")
-
-
-def detach_stream(response: httpx.Response) -> httpx.Response:
-    """Break httpx's response ↔ stream reference cycle once the body has been read.
-
-    Otherwise every page's body (~90 KB for 100 orders) stays alive until a full garbage
-    collection, and a client paging through 10,000 orders holds several of them at once:
-    memory would grow with the listing instead of staying at one page.
-    """
-    response.stream = _READ
-    return response
 
 
 def loc_to_field(loc: Any) -> str:

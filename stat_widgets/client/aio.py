@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 
 import httpx
 
+from stat_widgets._fetch import MAX_RESPONSE_BYTES, BodyError, asend, bound_client
 from stat_widgets.errors import StatError
 from stat_widgets.models import Link, Opportunity, Order, OrdersPage, Product, StatusRecord
 
-from ._base import DEFAULT_TIMEOUT, ClientBase
-from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy, Wait, detach_stream
+from ._base import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, ClientBase
+from ._http import NO_BODY, Call, Op, Resolve, RetryPolicy, Wait
 from ._opportunities import DEFAULT_DEADLINE_S
 from .dialects import PageTrail, RawPage
 
@@ -38,6 +39,8 @@ class AsyncStatClient(ClientBase):
         transport: httpx.AsyncBaseTransport | None = None,
         dialect: str | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         super().__init__(
             url,
@@ -47,8 +50,11 @@ class AsyncStatClient(ClientBase):
             timeout=timeout,
             dialect=dialect,
             retry=retry,
+            max_response_bytes=max_response_bytes,
+            deadline=deadline,
         )
         self._http = httpx.AsyncClient(**self._httpx_options(transport))
+        bound_client(self._http)
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -180,7 +186,7 @@ class AsyncStatClient(ClientBase):
                         result = time.monotonic()
                     elif isinstance(step, Resolve):
                         result: Any = await asyncio.to_thread(
-                            self._core.resolve_reference, step.reference, self._reference_timeout
+                            self._core.resolve_reference, step.reference
                         )
                     else:
                         result = await self._send(step)
@@ -198,22 +204,27 @@ class AsyncStatClient(ClientBase):
         attempt = 0
         while True:
             attempt += 1
+            budget = protocol.budget()
             try:
-                response = await self._http.request(
+                response = await asend(
+                    self._http,
                     call.method,
                     call.url,
+                    budget,
                     headers=call.headers,
                     json=None if call.json is NO_BODY else call.json,
                 )
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                wait = protocol.retry_after_error(call, attempt, exc)
+                wait = protocol.retry_after_error(call, attempt, exc, budget)
                 if wait is None:
-                    raise protocol.transport_error(call, exc) from exc
+                    raise protocol.transport_error(call, exc, budget) from exc
                 await asyncio.sleep(wait)
                 continue
+            except BodyError as exc:
+                raise protocol.body_error(call, exc) from None
             wait = protocol.retry_after_status(call, attempt, response.status_code)
             if wait is not None:
                 await asyncio.sleep(wait)
                 continue
             protocol.check(call, response)
-            return detach_stream(response)
+            return response

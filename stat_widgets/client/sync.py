@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 import httpx
 
+from stat_widgets._fetch import MAX_RESPONSE_BYTES, BodyError, bound_client, send
 from stat_widgets.models import Link, Opportunity, Order, OrdersPage, Product, StatusRecord
 
-from ._base import DEFAULT_TIMEOUT, ClientBase
-from ._http import NO_BODY, Call, Op, RetryPolicy, detach_stream, run_sync
+from ._base import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, ClientBase
+from ._http import NO_BODY, Call, Op, RetryPolicy, run_sync
 from ._opportunities import DEFAULT_DEADLINE_S
 from .dialects import PageTrail, RawPage
 
@@ -27,6 +28,12 @@ class StatClient(ClientBase):
     (generated when not given) and retried with the same key, so it is never created twice.
     On STAPI servers, which ignore the key, a submission is retried only when the connection
     could not be opened.
+
+    Every answer is bounded: at most ``max_response_bytes`` of body after decompression
+    (default 32 MiB; over it, ``InvalidResponseError``) and ``deadline`` seconds for a whole
+    request, redirects and body included (default 60; over it, ``TimeoutError``), on top of
+    the per-read ``timeout``. Credentials (``token``, ``auth``, ``user:password@`` in ``url``,
+    every header in ``headers``) and cookies go to the API's own origin only.
     """
 
     def __init__(
@@ -40,6 +47,8 @@ class StatClient(ClientBase):
         transport: httpx.BaseTransport | None = None,
         dialect: str | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         super().__init__(
             url,
@@ -49,8 +58,11 @@ class StatClient(ClientBase):
             timeout=timeout,
             dialect=dialect,
             retry=retry,
+            max_response_bytes=max_response_bytes,
+            deadline=deadline,
         )
         self._http = httpx.Client(**self._httpx_options(transport))
+        bound_client(self._http)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -196,29 +208,34 @@ class StatClient(ClientBase):
         return run_sync(op, self._send, self._resolve)
 
     def _resolve(self, reference: Any) -> dict:
-        return self._core.resolve_reference(reference, self._reference_timeout)
+        return self._core.resolve_reference(reference)
 
     def _send(self, call: Call) -> httpx.Response:
         protocol = self._core.protocol
         attempt = 0
         while True:
             attempt += 1
+            budget = protocol.budget()
             try:
-                response = self._http.request(
+                response = send(
+                    self._http,
                     call.method,
                     call.url,
+                    budget,
                     headers=call.headers,
                     json=None if call.json is NO_BODY else call.json,
                 )
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                wait = protocol.retry_after_error(call, attempt, exc)
+                wait = protocol.retry_after_error(call, attempt, exc, budget)
                 if wait is None:
-                    raise protocol.transport_error(call, exc) from exc
+                    raise protocol.transport_error(call, exc, budget) from exc
                 time.sleep(wait)
                 continue
+            except BodyError as exc:
+                raise protocol.body_error(call, exc) from None
             wait = protocol.retry_after_status(call, attempt, response.status_code)
             if wait is not None:
                 time.sleep(wait)
                 continue
             protocol.check(call, response)
-            return detach_stream(response)
+            return response

@@ -38,7 +38,7 @@ from stat_widgets.models.order import (
 from stat_widgets.models.parameters import validate_order_parameters
 from stat_widgets.models.product import Product
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
-from stat_widgets.models.reference import JSONReference, same_origin
+from stat_widgets.models.reference import JSONReference, resolve_reference, same_origin
 
 __all__ = [
     "Duration",
@@ -74,6 +74,7 @@ __all__ = [
     "parse_status",
     "read_geometry",
     "read_schema",
+    "resolve_reference",
     "same_origin",
     "shapely_to_geojson",
     "simplify_to_limit",

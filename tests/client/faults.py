@@ -1,5 +1,6 @@
 """Small fault-injecting servers on 127.0.0.1 for what a real server cannot do on demand:
-answer with HTML or truncated JSON, time out, drop a response, link back to an earlier page.
+answer with HTML or truncated JSON, time out, drop a response, link back to an earlier page,
+redirect or link elsewhere, set cookies, send a gzip bomb, a huge body, or drip its answer.
 
 All run in daemon threads and are context managers that always stop what they started.
 """
@@ -9,7 +10,10 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import struct
 import threading
+import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,17 +27,19 @@ class Reply:
     status: int = 200
     body: bytes | str | dict | list = b""
     content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)  # {base} is replaced here too
 
     def encoded(self, base: str, headers: dict[str, str]) -> bytes:
         if isinstance(self.body, dict | list):
             text = json.dumps(self.body).replace("{base}", base)
             return text.encode()
         if isinstance(self.body, str):
-            return (
-                self.body.replace("{base}", base)
-                .replace("{authorization}", headers.get("authorization", ""))
-                .encode()
+            text = self.body.replace("{base}", base).replace(
+                "{authorization}", headers.get("authorization", "")
             )
+            for name, value in headers.items():  # {h:x-api-key}: that header's value
+                text = text.replace("{h:" + name + "}", value)
+            return text.encode()
         return self.body
 
 
@@ -97,10 +103,15 @@ def scripted_server(routes: dict[str, list[Reply]]) -> Iterator[tuple[str, Scrip
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(payload)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value.replace("{base}", base))
             self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):  # the client stopped reading
+                self.close_connection = True
 
-        do_GET = do_POST = _handle
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
     with _serving(Handler) as url:
         yield url, script
@@ -212,3 +223,102 @@ def dropping_proxy(
 
     with _serving(Handler) as url:
         yield url, log
+
+
+# -- raw answers: bodies streamed without holding them, answers dripped byte by byte ----------
+def _read_head(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+@contextmanager
+def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[tuple[str, list[bytes]]]:
+    """Each connection: the request head is read (and recorded), then ``answer(conn)`` writes
+    whatever it likes; a client that hangs up early ends it quietly."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.05)
+    heads: list[bytes] = []
+    stop = threading.Event()
+
+    def serve_one(conn: socket.socket) -> None:
+        with conn:
+            try:
+                heads.append(_read_head(conn))
+                answer(conn)
+            except OSError:
+                pass
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            conn.settimeout(30)
+            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", heads
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def head(status: int = 200, length: int | None = None, **headers: str) -> bytes:
+    lines = [f"HTTP/1.1 {status} X", "Content-Type: application/json"]
+    if length is not None:
+        lines.append(f"Content-Length: {length}")
+    lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def streamed(prefix: bytes, chunk: bytes, count: int) -> Callable[[socket.socket], None]:
+    """Answer ``prefix`` then ``chunk`` ``count`` times: a body of any size from one buffer,
+    so the server holds nothing (tracemalloc sees only what the client keeps)."""
+
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(prefix)
+        for _ in range(count):
+            conn.sendall(chunk)
+
+    return answer
+
+
+def dripped(prefix: bytes, drip: bytes, every: float) -> Callable[[socket.socket], None]:
+    """Answer ``prefix``, then ``drip`` one byte every ``every`` seconds: never a pause long
+    enough for a read timeout, never an end."""
+
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(prefix)
+        for byte in drip:
+            time.sleep(every)
+            conn.sendall(bytes([byte]))
+
+    return answer
+
+
+MiB = 1024 * 1024
+
+
+def gzip_bomb(mebibytes: int = 512) -> bytes:
+    """A valid gzip stream of ``mebibytes`` MiB of zeros in about 1/1000 of that (512 MiB →
+    0.53 MB), built from one fully flushed deflate block repeated, so it costs 0.3 s, not 3."""
+    zeros = bytes(MiB)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
+    first = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(mebibytes):
+        crc = zlib.crc32(zeros, crc)
+    trailer = struct.pack("<II", crc, (mebibytes * MiB) & 0xFFFFFFFF)
+    return first + block * (mebibytes - 1) + b"\x03\x00" + trailer  # 03 00: empty final block

@@ -87,6 +87,7 @@ class Backend:
     orders: dict[str, Order] = field(default_factory=dict)
     history: dict[str, list[OrderStatus]] = field(default_factory=dict)
     created_posts: int = 0
+    post_headers: list[dict[str, str]] = field(default_factory=list)  # of each order POST
     windows: list[tuple[datetime, datetime]] = field(default_factory=lambda: known_windows(7))
     searches: dict[str, OpportunitySearchRecord] = field(default_factory=dict)
     polls: dict[str, int] = field(default_factory=dict)
@@ -198,6 +199,7 @@ class Backend:
         self, router: ProductRouter, payload: OrderPayload, request: Request
     ) -> ResultE[Order]:
         self.created_posts += 1
+        self.post_headers.append(dict(request.headers))
         return Success(
             self.add(
                 router.product.id,
@@ -321,7 +323,8 @@ def _product(
     )
 
 
-def create_app(backend: Backend) -> FastAPI:
+def create_app(backend: Backend, *, cookie: str | None = None) -> FastAPI:
+    """``cookie``: every answer sets ``session=<cookie>``, as a provider with sessions would."""
     root = RootRouter(
         get_orders=backend.get_orders,
         get_order=backend.get_order,
@@ -359,6 +362,13 @@ def create_app(backend: Backend) -> FastAPI:
     )
     app = FastAPI()
     app.include_router(root)
+    if cookie is not None:
+
+        @app.middleware("http")
+        async def session_cookie(request: Request, call_next: Any) -> Any:
+            response = await call_next(request)
+            response.set_cookie("session", cookie)
+            return response
 
     @app.get("/files/aoi.geojson")
     def aoi_file() -> dict[str, Any]:
@@ -368,7 +378,9 @@ def create_app(backend: Backend) -> FastAPI:
 
 
 @contextmanager
-def run_stapi_server(backend: Backend | None = None) -> Iterator[tuple[str, Backend]]:
+def run_stapi_server(
+    backend: Backend | None = None, *, cookie: str | None = None
+) -> Iterator[tuple[str, Backend]]:
     backend = backend or Backend()
-    with serve(create_app(backend)) as url:
+    with serve(create_app(backend, cookie=cookie)) as url:
         yield url, backend
