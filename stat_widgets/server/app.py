@@ -19,22 +19,22 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models import OrderRequest, OrderStatus, Product
 
 from . import lifecycle
 from .catalog import demo_products
 from .clock import Clock, SystemClock
 from .conformance import STAT_CONFORMANCE
+from .intake import canonical, idempotency_key
 from .paging import BadPageToken, PageToken, PageTokenCodec
 from .problems import Problem, install_error_handlers
+from .stapi import mount_stapi
 from .store import Filters, IdempotencyConflict, OrderStore, StoredOrder
 
 JSON = "application/json"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
-MAX_IDEMPOTENCY_KEY = 255
 ANONYMOUS = "anonymous"
 REPLAY_HEADER = "Idempotent-Replayed"
 KNOWN_STATUSES = frozenset(s.value for s in OrderStatus)
@@ -99,8 +99,6 @@ def create_app(
     app.state.stat = state
     install_error_handlers(app)
     _add_routes(app, state)
-    from .stapi import mount_stapi  # imports this module: loaded once the app's code is
-
     app.state.stapi = mount_stapi(app, state, lambda request: _user(state, request))
     return app
 
@@ -202,20 +200,6 @@ def _filters(request: Request) -> Filters:
     return Filters(statuses=statuses, product_ids=_list_param(request, "product_id"))
 
 
-def _idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    key = key.strip()
-    if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
-        raise Problem(
-            400,
-            f"must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
-            field="Idempotency-Key",
-        )
-    return key
-
-
 async def _read_body(request: Request) -> bytes:
     """The body, but never more than ``MAX_BODY_BYTES`` of it in memory. An oversized body is
     drained rather than cut off, so the client reliably reads the 413 instead of a reset."""
@@ -258,14 +242,6 @@ def _validate(state: _State, body: dict[str, Any]) -> OrderRequest:
         return OrderRequest.from_input(body, product=product)
     except RecursionError:
         raise Problem(422, "the request is nested too deeply") from None
-
-
-def _canonical(request: OrderRequest) -> str:
-    try:
-        wire = request.model_dump(mode="json")
-        return json.dumps(wire, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except ValueError as exc:  # NaN or infinity that the models let through
-        raise ValidationError([FieldError("", f"not representable as JSON: {exc}")]) from None
 
 
 def _order_request_openapi() -> dict[str, Any]:
@@ -356,7 +332,7 @@ def _add_routes(app: FastAPI, state: _State) -> None:
                 owner=user,
                 product_id=order_request.product_id,
                 created_ms=state.now_ms(),
-                request=_canonical(order_request),
+                request=canonical(order_request),
                 idempotency_key=key,
             )
         except IdempotencyConflict:
@@ -384,7 +360,7 @@ def _add_routes(app: FastAPI, state: _State) -> None:
     )
     async def create_order(request: Request) -> JSONResponse:
         user = _user(state, request)
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         raw = await _read_body(request)
         # Inline, not in the thread pool: validation and one WAL insert take well under a
         # millisecond, less than the hop to a worker thread and back.

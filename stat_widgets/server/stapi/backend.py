@@ -31,7 +31,7 @@ from stapi_pydantic import (
 from stat_widgets.models import OpportunityRequest, OrderRequest, Product, filter_matcher
 
 from .. import lifecycle
-from ..app import _canonical, _idempotency_key  # the STAT face's rules, shared
+from ..intake import canonical, idempotency_key
 from ..opportunities.fleet import DEMO_FLEET, Flight
 from ..opportunities.search import Found, search
 from ..paging import BadPageToken, PageToken
@@ -95,7 +95,7 @@ class StapiBackend:
         self, router: Any, payload: OrderPayload, request: Request
     ) -> ResultE[Order]:
         user = self.user_of(request)
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         product = self.product(router.product.id)
         wire = {
             "datetime": _interval(payload.datetime),
@@ -110,7 +110,7 @@ class StapiBackend:
                 owner=user,
                 product_id=product.id,
                 created_ms=self.state.now_ms(),
-                request=_canonical(validated),
+                request=canonical(validated),
                 idempotency_key=key,
             )
         except IdempotencyConflict:
