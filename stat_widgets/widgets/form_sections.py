@@ -105,6 +105,7 @@ class AOISection(WidgetSection):
 
     def restore_draft(self, state: Any) -> list[str]:
         if state is None:
+            self.widget.clear()
             return []
         self.widget.set_geometry(state)
         if self.widget.geometry is None:
@@ -146,6 +147,7 @@ class ProductSection(WidgetSection):
 
     def restore_draft(self, state: Any) -> list[str]:
         if state is None:
+            self.picker.value = None
             return []
         if not isinstance(state, str):
             return ["The draft's product is not a product id; choose a product."]
@@ -178,6 +180,7 @@ class IntervalSection(WidgetSection):
 
     def restore_draft(self, state: Any) -> list[str]:
         if state is None:
+            self.widget.value = None
             return []
         if not isinstance(state, dict) or not isinstance(state.get("interval"), str):
             return ["The draft's interval is not readable; choose an interval."]
@@ -227,6 +230,7 @@ class FilterSection(WidgetSection):
         return [_row_state(row) for row in self.widget.rows] or None
 
     def restore_draft(self, state: Any) -> list[str]:
+        self.widget.clear()
         if state is None:
             return []
         if not isinstance(state, list):
@@ -301,6 +305,7 @@ class OrderParametersSection(WidgetSection):
         return state or None
 
     def restore_draft(self, state: Any) -> list[str]:
+        self.widget.reset()
         if state is None:
             return []
         if not isinstance(state, dict):

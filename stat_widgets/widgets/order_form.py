@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -29,6 +30,7 @@ from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
+from stat_widgets.widgets.form_draft import FormDraft
 from stat_widgets.widgets.form_sections import (
     AOISection,
     FilterSection,
@@ -109,8 +111,15 @@ class OrderForm(widgets.VBox):
         token: str | None = None,
         now: Callable[[], datetime] | None = None,
         basemap: bool = True,
+        draft: str | None = None,
+        drafts_home: str | Path | None = None,
         **kwargs: Any,
     ) -> None:
+        """``draft``: a name under which the input is kept (``~/.stat_widgets/drafts/<name>.json``;
+        ``drafts_home`` or ``$STAT_WIDGETS_HOME`` instead of ``~/.stat_widgets``), restored now
+        and saved on every change."""
+        #: The draft this form restores from and saves to (``None`` without a draft name).
+        self.draft = FormDraft(draft, home=drafts_home) if draft is not None else None
         self._client, self._owns_client = as_client(client_or_url, token=token)
         self.context = SectionContext(client=self._client, now=now, basemap=basemap)
         self.sections: list[Section] = [make(self.context) for make in self.SECTIONS]
@@ -126,7 +135,8 @@ class OrderForm(widgets.VBox):
         self._review_heading = _heading("Review and submit")
         review_box = widgets.VBox([self._review_heading, self.review])
         review_box.add_class(self._target("review"))
-        super().__init__([*self._boxes, review_box], **kwargs)
+        top = [self.draft] if self.draft is not None else []
+        super().__init__([*top, *self._boxes, review_box], **kwargs)
         self.add_class("stat-widgets-order-form")
         self._pending_key: str | None = None
         self._pending_body: dict[str, Any] | None = None
@@ -134,6 +144,7 @@ class OrderForm(widgets.VBox):
         self._result_is_failure = False
         self._updating = False
         self._again = False
+        self._restoring = True  # nothing is saved before the draft is read
 
         for section in self.sections:
             section.observe(lambda _c: self._update(), names=["value", "error"])
@@ -142,6 +153,10 @@ class OrderForm(widgets.VBox):
         self.reload_button.on_click(lambda _b: self.reload_products())
         self.reload_products()
         self._tell_product()
+        if self.draft is not None:
+            self.draft.discard_button.on_click(lambda _b: self.discard_draft())
+            self._restore_draft()
+        self._restoring = False
         self._update()
 
     # -- public --------------------------------------------------------------------------------
@@ -181,6 +196,17 @@ class OrderForm(widgets.VBox):
     def reasons(self) -> list[str]:
         """What stops the order, in words, as the list next to the Submit button shows it."""
         return [item["text"] for item in self._reason_items()]
+
+    def discard_draft(self) -> None:
+        """Delete the saved draft and empty the form (the next change starts a new draft)."""
+        if self.draft is None:
+            raise RuntimeError("this form has no draft; create it with OrderForm(..., draft=name)")
+        self._restoring = True
+        try:
+            self.draft.discard(self.sections, reset=self._forget_submission)
+        finally:
+            self._restoring = False
+        self._update()
 
     @property
     def idempotency_key(self) -> str | None:
@@ -246,6 +272,7 @@ class OrderForm(widgets.VBox):
         self.last_order = order
         self._result_is_failure = False
         self._refresh_button()
+        self._save_draft()
         return order
 
     def _show_failure(self, message: str) -> None:
@@ -270,6 +297,52 @@ class OrderForm(widgets.VBox):
         box.add_class("stat-widgets-section")
         box.add_class(self._target(section.field))
         return box
+
+    # -- the draft ---------------------------------------------------------------------------
+
+    def _restore_draft(self) -> None:
+        assert self.draft is not None
+        self._restoring = True
+        try:
+            data = self.draft.restore(self.sections)
+        finally:
+            self._restoring = False
+        self._update()
+        submitted = data.get("submitted") if data else None
+        if isinstance(submitted, dict) and self.request is not None:
+            self._restore_submission(submitted)
+
+    def _restore_submission(self, submitted: dict[str, Any]) -> None:
+        """The draft's request was already ordered: keep Submit from ordering it again, and
+        show that order (as the server knows it now, when it answers)."""
+        body = self._body(self.request) if self.request is not None else None
+        if body is None or submitted.get("body") != body:
+            return
+        self._submitted_body = body
+        order_id = submitted.get("order_id")
+        if isinstance(order_id, str) and order_id:
+            try:
+                self.last_order = self._client.order(order_id[:200])
+            except StatError:
+                self.review.result.value = _html.muted(
+                    f"This request was ordered before (order {order_id[:200]})."
+                )
+        self._refresh_button()
+
+    def _save_draft(self) -> None:
+        if self.draft is None or self._restoring:
+            return
+        submitted = None
+        if self.last_order is not None and self._submitted_body is not None:
+            submitted = {"order_id": self.last_order.id, "body": self._submitted_body}
+        self.draft.save(self.sections, submitted=submitted)
+
+    def _forget_submission(self) -> None:
+        self._submitted_body = None
+        self.last_order = None
+        self.review.result.value = ""
+
+    # -- sections ------------------------------------------------------------------------------
 
     def _on_product(self, _change: object) -> None:
         self._tell_product()
@@ -359,6 +432,7 @@ class OrderForm(widgets.VBox):
             why_not="" if request is not None else self._why_no_request(),
         )
         self._refresh_button()
+        self._save_draft()
 
     def _extra(self) -> dict[str, Any]:
         """Keyword arguments for ``create_order`` beyond the request (STAPI order parameters)."""

@@ -86,6 +86,10 @@ class OrderParametersForm(widgets.VBox):
     def _on_schema(self, _change: object) -> None:
         self._rebuild()
 
+    def reset(self) -> None:
+        """Every control back to the schema's default (or unset)."""
+        self._rebuild()
+
     def _rebuild(self) -> None:
         self.controls = {}
         rows = []

@@ -104,7 +104,8 @@ class Drafted(Protocol):
 
     def restore_draft(self, state: Any) -> list[str]:
         """Put ``state`` (from ``draft_state``, but read from a file: hostile until checked)
-        back into the widgets; returns what could not be restored as it was, in words."""
+        back into the widgets; returns what could not be restored as it was, in words.
+        ``None`` empties the section (a discarded draft)."""
 
 
 #: A section class, or any callable that makes one from the form's context.
