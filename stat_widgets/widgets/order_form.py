@@ -11,7 +11,6 @@ and a client may hold a token.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -25,6 +24,7 @@ from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, TransportError, ValidationError
 from stat_widgets.models import Order, OrderRequest, Product
 from stat_widgets.models.order import WIRE_FIELDS
+from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
@@ -60,25 +60,6 @@ SECTIONS: tuple[SectionFactory, ...] = (
     FilterSection,
     OrderParametersSection,
 )
-
-
-def _heading_html(text: str) -> str:
-    return f"<h4 style='margin: 0.8em 0 0.2em 0'>{_html.escape(text)}</h4>"
-
-
-def _heading(text: str) -> widgets.HTML:
-    return widgets.HTML(_heading_html(text))
-
-
-def _descendants(root: widgets.Widget) -> list[widgets.Widget]:
-    """Every widget inside ``root`` (children of boxes and tabs, and the map's layers and
-    controls), deepest first."""
-    found: list[widgets.Widget] = []
-    for name in ("children", "layers", "controls"):
-        for child in getattr(root, name, ()) or ():
-            if isinstance(child, widgets.Widget):
-                found += [*_descendants(child), child]
-    return found
 
 
 class OrderForm(widgets.VBox):
@@ -128,13 +109,13 @@ class OrderForm(widgets.VBox):
         self.review = RequestReview()
         #: A CSS class unique to this form, for the reason buttons to find its sections.
         self._anchor = f"stat-widgets-form-{uuid.uuid4().hex[:12]}"
-        self._headings = [_heading(s.title) for s in self.sections]
+        self._headings = [parts.heading(s.title) for s in self.sections]
         self._boxes = [
             self._section_box(s, h) for s, h in zip(self.sections, self._headings, strict=True)
         ]
-        self._review_heading = _heading("Review and submit")
+        self._review_heading = parts.heading("Review and submit")
         review_box = widgets.VBox([self._review_heading, self.review])
-        review_box.add_class(self._target("review"))
+        review_box.add_class(self._target(parts.REVIEW))
         top = [self.draft] if self.draft is not None else []
         super().__init__([*top, *self._boxes, review_box], **kwargs)
         self.add_class("stat-widgets-order-form")
@@ -283,7 +264,7 @@ class OrderForm(widgets.VBox):
         """Close the form, every widget in it, and the client if the form created it."""
         if getattr(self, "_owns_client", False):
             self._client.close()
-        for child in _descendants(self):
+        for child in parts.descendants(self):
             child.close()
         super().close()
 
@@ -360,8 +341,8 @@ class OrderForm(widgets.VBox):
                 shown.layout.display = None if section.applies else "none"
             if section.applies:
                 number += 1
-                heading.value = _heading_html(f"{number}. {section.title}")
-        self._review_heading.value = _heading_html(f"{number + 1}. Review and submit")
+                heading.value = parts.heading_html(f"{number}. {section.title}")
+        self._review_heading.value = parts.heading_html(f"{number + 1}. Review and submit")
 
     def _applying(self) -> list[Section]:
         return [s for s in self.sections if s.applies]
@@ -373,18 +354,9 @@ class OrderForm(widgets.VBox):
         return [s.missing for s in self._applying() if s.missing]
 
     def _reason_items(self) -> list[dict[str, str]]:
-        """One item per section that stops the order (still needed, or its label's message),
-        then the server's messages that name no field."""
-        items = []
-        for section in self._applying():
-            said = section.feedback.text or section.error
-            if said:
-                items.append({"text": f"{section.title}: {said}", "target": section.field})
-            elif section.missing:
-                items.append({"text": f"{section.title}: still needed", "target": section.field})
-        if self.review.error_label.text:
-            items.append({"text": self.review.error_label.text, "target": "review"})
-        return [{**item, "target": self._target(item["target"])} for item in items]
+        general = self.review.error_label.text
+        found = parts.reasons(self._applying(), general)
+        return [{"text": text, "target": self._target(field)} for text, field in found]
 
     def _why_no_request(self) -> str:
         missing = self._missing()
@@ -428,7 +400,9 @@ class OrderForm(widgets.VBox):
             section.set_request(request)
         self.review.show_request(
             request,
-            summary=sections_summary_html([(s.title, _summary_of(s)) for s in self._applying()]),
+            summary=sections_summary_html(
+                [(s.title, parts.summary_of(s)) for s in self._applying()]
+            ),
             why_not="" if request is not None else self._why_no_request(),
         )
         self._refresh_button()
@@ -441,7 +415,7 @@ class OrderForm(widgets.VBox):
     def _body(self, request: OrderRequest, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """What identifies one submission: the wire body and any order parameters."""
         extra = self._extra() if extra is None else extra
-        return {**request.model_dump(mode="json"), **_jsonable(extra)}
+        return {**request.model_dump(mode="json"), **parts.jsonable(extra)}
 
     def _key_for(self, body: dict[str, Any]) -> str:
         if self._pending_key is None or self._pending_body != body:
@@ -458,19 +432,12 @@ class OrderForm(widgets.VBox):
         already = request is not None and self._body(request) == self._submitted_body
         self.review.submit_button.disabled = request is None or self.submitting or already
         items = [] if request is not None or self.submitting else self._reason_items()
-        if self.submitting:
-            status = "Submitting…"
-        elif already:
-            status = "This order was submitted. Change anything to place another one."
-        elif request is None:
-            missing = self._missing()
-            status = (
-                "Still needed: " + ", ".join(missing) + "."
-                if missing
-                else "Not ready to submit: fix what is listed below (click one to see it)."
-            )
-        else:
-            status = ""
+        status = parts.status_text(
+            submitting=self.submitting,
+            already=already,
+            ready=request is not None,
+            missing=self._missing(),
+        )
         self.review.status.value = _html.muted(status)
         self.review.reasons.items = items
         self._show_last_order(previous=not already)
@@ -488,23 +455,6 @@ class OrderForm(widgets.VBox):
             self.submit()
         except StatError:
             pass  # already shown next to the fields or under the button
-
-
-def _summary_of(section: Any) -> str:
-    summary = getattr(section, "summary", None)
-    if isinstance(summary, str):
-        return summary
-    return "—" if section.value is None else str(section.value)
-
-
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    """``data`` as it compares after a JSON round trip (tuples as lists, models dumped)."""
-    return json.loads(json.dumps(data, default=_dump))
-
-
-def _dump(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)
-    return dump(mode="json") if callable(dump) else str(value)
 
 
 __all__ = ["SECTIONS", "OrderForm"]

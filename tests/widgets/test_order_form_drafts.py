@@ -209,3 +209,22 @@ def test_a_draft_name_is_a_file_name_never_a_path(name: str) -> None:
 def test_the_home_directory_can_be_given(tmp_path: Path) -> None:
     assert DraftFile("x", home=tmp_path / "h").path == tmp_path / "h" / "drafts" / "x.json"
     assert DraftFile("x").path == tmp_path / "drafts" / "x.json"  # $STAT_WIDGETS_HOME
+
+
+def test_the_app_keeps_a_draft_of_new_order(make_app: Callable, stat_url: str, home: Path) -> None:
+    app = make_app(stat_url)
+    assert app.form is not None and app.form.draft is not None
+    fill(app.form)
+    body = _body(app.form)
+    again = make_app(stat_url)
+    assert again.form is not None and _body(again.form) == body
+    assert _path(home, "order-app").exists()
+    assert make_app(stat_url, draft=None).form.request is None
+
+
+def test_several_providers_keep_one_draft_each(make_app: Callable, stat_url: str) -> None:
+    app = make_app({"Acme Space/EU": stat_url, "Other": stat_url})
+    assert app.form is not None and app.form.draft is not None
+    assert app.form.draft.name == "order-app-Acme-Space-EU"
+    app.provider_picker.value = "Other"
+    assert app.form.draft.name == "order-app-Other"
