@@ -19,6 +19,7 @@ import traitlets
 
 from stat_widgets.errors import ValidationError
 from stat_widgets.models import (
+    Product,
     as_shape,
     bbox_geometry,
     geodesic_area_km2,
@@ -94,9 +95,11 @@ class AOIMap(widgets.VBox):
         self.map.add(self.draw_control)
         self.go_to_box = GoToBox(self.map)
         self.summary = widgets.HTML(_html.muted(_NO_AOI))
-        self.error_label = ErrorLabel()
-        #: Messages about ``geometry`` from outside (the request validation, the server).
+        #: The one label for what is wrong with the AOI: the input itself, the product's limits
+        #: (``error``) and what the server said about ``geometry`` (routed by the form).
         self.feedback = ErrorLabel()
+        self.error_label = self.feedback  # the same label, under its older name
+        self._product: Product | None = None
 
         self.upload = widgets.FileUpload(
             accept=".geojson,.json,.wkt,.txt,application/geo+json,application/json",
@@ -128,7 +131,6 @@ class AOIMap(widgets.VBox):
                 self.go_to_box,
                 self.map,
                 widgets.HBox([self.summary, self.clear_button]),
-                self.error_label,
                 self.feedback,
                 self.sources,
             ],
@@ -163,6 +165,19 @@ class AOIMap(widgets.VBox):
         east, north``, as typed in the "Go to" box. Returns where it went, or ``None`` when the
         text could not be used (``go_to_box.error`` says why, next to the box)."""
         return self.go_to_box.go(text)
+
+    def set_product(self, product: Product | None) -> None:
+        """Take the product's limits (area, vertices, geometry types; ``None``: none): the
+        marker tool follows them, uploads are simplified to them, and the AOI is checked
+        against them by the model's rule (``Product.geometry_problems``, which the request
+        validation applies), with the message shown once, under the map."""
+        self._product = product
+        with self.hold_trait_notifications():
+            self.max_area_km2 = product.max_area_km2 if product else None
+            self.max_vertices = product.max_vertices if product else None
+            self.accept_points = product.accepts_points if product else False
+        if self.geometry is not None:
+            self._recheck()
 
     def clear(self) -> None:
         """Remove the AOI from the map and from ``geometry``."""
@@ -285,13 +300,17 @@ class AOIMap(widgets.VBox):
         self._set(None, describe(exc.for_field("geometry") or exc.errors, field_prefix="geometry"))
 
     def _limit_error(self, geometry: dict[str, Any]) -> str:
-        """The product's limits, in the model's words, under the map as soon as the AOI is
-        drawn (the request validation checks them again)."""
+        """The product's limits, by the model's rule and in its words, under the map as soon
+        as the AOI is drawn. While this is not empty the form builds no request, so the request
+        validation never reports the same fact a second time."""
         if geometry.get("type") in ("Point", "MultiPoint") and not self.accept_points:
             return "This product does not accept points: draw a polygon or rectangle."
-        problems = limit_problems(
-            geometry, max_area_km2=self.max_area_km2, max_vertices=self.max_vertices
-        )
+        if self._product is not None:
+            problems = self._product.geometry_problems(geometry)
+        else:  # limits set on a map used on its own
+            problems = limit_problems(
+                geometry, max_area_km2=self.max_area_km2, max_vertices=self.max_vertices
+            )
         return " ".join(p.message[:1].upper() + p.message[1:] + "." for p in problems)
 
     def _set(
@@ -340,7 +359,7 @@ class AOIMap(widgets.VBox):
             )
 
     def _render(self) -> None:
-        self.error_label.message = self.error
+        self.feedback.own = self.error
         if self.geometry is None:
             self.summary.value = _html.muted("No valid AOI." if self.error else _NO_AOI)
             return
@@ -355,6 +374,10 @@ class AOIMap(widgets.VBox):
     def _on_limits(self, change: dict[str, Any]) -> None:
         if change["name"] == "accept_points":
             self._sync_point_tool()
+        if self.geometry is not None:
+            self._recheck()
+
+    def _recheck(self) -> None:
         if self.geometry is not None:
             self._set(
                 self.geometry,

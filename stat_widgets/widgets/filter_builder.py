@@ -214,15 +214,15 @@ class FilterBuilder(widgets.VBox):
         self.text_view = widgets.HTML()
         self.json_view = widgets.HTML()
         self.notes_view = widgets.HTML()
-        self.error_label = ErrorLabel()
-        #: Messages about ``filter`` from the request validation or the server.
+        #: The one label for the filter as a whole: what no row is about (from ``error``) and
+        #: messages about ``filter`` from the request validation or the server.
         self.feedback = ErrorLabel()
+        self.error_label = self.feedback  # the same label, under its older name
         super().__init__(
             [
                 self.rows_box,
                 self.add_button,
                 self.notes_view,
-                self.error_label,
                 self.feedback,
                 self.text_view,
                 self.json_view,
@@ -320,7 +320,7 @@ class FilterBuilder(widgets.VBox):
         for i, row in enumerate(self.rows):
             # The row is the location; its own messages name the property and the bound.
             row.error_label.message = "; ".join(e.message for e in per_row.get(i, []))
-        self.error_label.message = describe(rest, field_prefix="filter")
+        self.feedback.own = describe(rest, field_prefix="filter")
 
     def row_index(self, field: str) -> int | None:
         """Which row a ``filter...`` field path is about, if any."""

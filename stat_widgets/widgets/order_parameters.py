@@ -69,10 +69,11 @@ class OrderParametersForm(widgets.VBox):
     def __init__(self, **kwargs: Any) -> None:
         self.controls: dict[str, widgets.ValueWidget] = {}
         self.controls_box = widgets.VBox()
-        self.error_label = ErrorLabel()
-        #: Messages about ``order_parameters`` from the client or the server.
+        #: The one label for the parameters: what is wrong as typed (``error``) and messages
+        #: about ``order_parameters`` from the client or the server.
         self.feedback = ErrorLabel()
-        super().__init__([self.controls_box, self.error_label, self.feedback], **kwargs)
+        self.error_label = self.feedback  # the same label, under its older name
+        super().__init__([self.controls_box, self.feedback], **kwargs)
         self._rebuild()
 
     @property
@@ -83,6 +84,10 @@ class OrderParametersForm(widgets.VBox):
 
     @traitlets.observe("schema")
     def _on_schema(self, _change: object) -> None:
+        self._rebuild()
+
+    def reset(self) -> None:
+        """Every control back to the schema's default (or unset)."""
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -153,7 +158,7 @@ class OrderParametersForm(widgets.VBox):
         with self.hold_trait_notifications():
             self.value = values
             self.error = "; ".join(problems)
-        self.error_label.message = self.error
+        self.feedback.own = self.error
         self.feedback.message = ""
 
 

@@ -91,10 +91,11 @@ class ProductPicker(widgets.VBox):
             layout=widgets.Layout(width="max-content", min_width="24em"),
         )
         self.details = widgets.HTML(product_details_html(None))
-        self.error_label = ErrorLabel()
-        #: Messages about ``product_id`` from the request validation or the server.
+        #: The one label for the product: why the list failed (``error``) and messages about
+        #: ``product_id`` from the request validation or the server.
         self.feedback = ErrorLabel()
-        super().__init__([self.dropdown, self.details, self.error_label, self.feedback], **kwargs)
+        self.error_label = self.feedback  # the same label, under its older name
+        super().__init__([self.dropdown, self.details, self.feedback], **kwargs)
         self._syncing = False
         self.dropdown.observe(self._on_dropdown, names="value")
         self.products = list(products)
@@ -147,7 +148,7 @@ class ProductPicker(widgets.VBox):
 
     @traitlets.observe("error")
     def _on_error(self, change: dict[str, Any]) -> None:
-        self.error_label.message = change["new"]
+        self.feedback.own = change["new"]
 
 
 __all__ = ["ProductPicker", "describe_field", "product_details_html", "product_label"]
