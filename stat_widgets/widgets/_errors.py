@@ -18,7 +18,7 @@ from stat_widgets.widgets import _html
 class ErrorLabel(widgets.HTML):
     """An HTML line that shows ``message`` (escaped, in the theme's error colour) or nothing."""
 
-    message = traitlets.Unicode("")
+    message = traitlets.Unicode("", help="messages routed here by field (models, server)")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -23,18 +23,21 @@ from stat_widgets.models import (
     bbox_geometry,
     geodesic_area_km2,
     limit_problems,
+    read_geometry,
     simplify_to_limit,
-    to_geometry,
     vertex_count,
     wrap_antimeridian,
 )
+from stat_widgets.models.geometry.measure import geojson_of
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.go_to import GoToBox
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 from stat_widgets.widgets.world_layer import add_world
 
 if TYPE_CHECKING:
+    from stat_widgets.models.geometry import AnyGeometry
     from stat_widgets.models.places import Destination
 
 #: Draw tools offered on the map. A non-empty dict enables a Geoman tool, an empty one hides it.
@@ -56,37 +59,57 @@ def _upload_bytes(entry: Any) -> bytes:
     return content.tobytes() if isinstance(content, memoryview) else bytes(content)
 
 
-class AOIMap(widgets.VBox):
+class AOIMap(ClosesTree, widgets.VBox):
     """Draw, upload, paste or type the area of interest; ``geometry`` is the result."""
 
     #: The current AOI as a GeoJSON geometry dict (validated, re-wound), or ``None`` when there
     #: is none or the input is invalid (then ``error`` says why).
-    geometry = traitlets.Dict(allow_none=True, default_value=None)
+    geometry = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the AOI as a validated GeoJSON geometry dict; None without one (error says why)",
+    )
     #: Geodesic area of ``geometry`` in km² (0 for points), ``None`` without a geometry.
-    area_km2 = traitlets.Float(allow_none=True, default_value=None)
-    vertices = traitlets.Int(allow_none=True, default_value=None)
+    area_km2 = traitlets.Float(
+        allow_none=True, default_value=None, help="geodesic area of geometry in km² (0 for points)"
+    )
+    vertices = traitlets.Int(
+        allow_none=True, default_value=None, help="distinct vertices of geometry"
+    )
     #: Why the last input is not usable (the model's message, or the product's limit); "" if ok.
-    error = traitlets.Unicode("")
-    max_area_km2 = traitlets.Float(allow_none=True, default_value=None)
-    max_vertices = traitlets.Int(allow_none=True, default_value=None)
+    error = traitlets.Unicode("", help="why the last input is not usable, as shown; '' if it is")
+    max_area_km2 = traitlets.Float(
+        allow_none=True, default_value=None, help="the product's largest AOI in km²; None: any"
+    )
+    max_vertices = traitlets.Int(
+        allow_none=True, default_value=None, help="the product's most vertices; None: any"
+    )
     #: Whether the product takes a point: enables the marker tool and accepts pasted points.
-    accept_points = traitlets.Bool(False)
+    accept_points = traitlets.Bool(
+        False, help="whether the product takes points (offers the marker tool)"
+    )
     #: How an uploaded or pasted AOI was simplified to fit ``max_vertices`` ("" if it was not).
-    simplified = traitlets.Unicode("")
+    simplified = traitlets.Unicode(
+        "", help="how an uploaded or pasted AOI was simplified to max_vertices; '' if not"
+    )
     #: How a drawn AOI was brought into −180…180° ("" if it did not need to be): moved from a
     #: repeated world copy, or cut in two where it crosses the antimeridian.
-    wrapped = traitlets.Unicode("")
+    wrapped = traitlets.Unicode(
+        "", help="how a drawn AOI was brought into -180..180° (moved or cut); '' if not"
+    )
 
     def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
         self._writing_map = False
         self._setting = False
         self._latest_drawn: dict[str, Any] | None = None
+        #: Draw controls replaced but not closed while the map shows (``_sync_point_tool``).
+        self._retired: list[ipyleaflet.GeomanDrawControl] = []
         self.draw_control = self._new_draw_control()
         self._listen(self.draw_control)
         map_kwargs: dict[str, Any] = {"center": (20.0, 0.0), "zoom": 2, "scroll_wheel_zoom": True}
-        self.map = ipyleaflet.Map(**map_kwargs)
         if not basemap:
-            self.map.layers = ()
+            map_kwargs["layers"] = ()  # no tile layer made, rather than one made and dropped
+        self.map = ipyleaflet.Map(**map_kwargs)
         # Under the tiles, and all there is to see when they do not load (offline machines).
         self.world_layer = add_world(self.map)
         self.map.layout.height = "400px"
@@ -252,7 +275,9 @@ class AOIMap(widgets.VBox):
 
     def _accept(self, obj: Any, *, show_on_map: bool, wrapped: str = "") -> dict[str, Any] | None:
         try:
-            geometry = to_geometry(obj)
+            # the geometry with the shape its validation built: measured, checked and shown
+            # below without building it again (what a 10⁵-vertex upload notices)
+            geometry: AnyGeometry = read_geometry(obj)
         except ValidationError as exc:
             self._reject(exc)
             return None
@@ -265,9 +290,9 @@ class AOIMap(widgets.VBox):
             self._latest_drawn = None
             self._write_map(geometry)
         self._set(geometry, self._limit_error(geometry), simplified=note, wrapped=wrapped)
-        return geometry
+        return self.geometry
 
-    def _fit_vertex_limit(self, geometry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    def _fit_vertex_limit(self, geometry: AnyGeometry) -> tuple[AnyGeometry, str]:
         if self.max_vertices is None or vertex_count(geometry) <= self.max_vertices:
             return geometry, ""
         try:
@@ -284,10 +309,10 @@ class AOIMap(widgets.VBox):
     def _reject(self, exc: ValidationError) -> None:
         self._set(None, describe(exc.for_field("geometry") or exc.errors, field_prefix="geometry"))
 
-    def _limit_error(self, geometry: dict[str, Any]) -> str:
+    def _limit_error(self, geometry: AnyGeometry) -> str:
         """The product's limits, in the model's words, under the map as soon as the AOI is
         drawn (the request validation checks them again)."""
-        if geometry.get("type") in ("Point", "MultiPoint") and not self.accept_points:
+        if geojson_of(geometry).get("type") in ("Point", "MultiPoint") and not self.accept_points:
             return "This product does not accept points: draw a polygon or rectangle."
         problems = limit_problems(
             geometry, max_area_km2=self.max_area_km2, max_vertices=self.max_vertices
@@ -296,7 +321,7 @@ class AOIMap(widgets.VBox):
 
     def _set(
         self,
-        geometry: dict[str, Any] | None,
+        geometry: AnyGeometry | None,
         error: str,
         *,
         simplified: str = "",
@@ -305,7 +330,7 @@ class AOIMap(widgets.VBox):
         self._setting = True
         try:
             with self.hold_trait_notifications():
-                self.geometry = geometry
+                self.geometry = None if geometry is None else geojson_of(geometry)
                 self.area_km2 = None if geometry is None else geodesic_area_km2(geometry)
                 self.vertices = None if geometry is None else vertex_count(geometry)
                 self.error = error
@@ -325,14 +350,14 @@ class AOIMap(widgets.VBox):
         else:
             self.set_geometry(change["new"])
 
-    def _write_map(self, geometry: dict[str, Any] | None, *, recenter: bool = True) -> None:
+    def _write_map(self, geometry: AnyGeometry | None, *, recenter: bool = True) -> None:
         self._writing_map = True
         try:
-            self.draw_control.data = [] if geometry is None else [_feature(geometry)]
+            self.draw_control.data = [] if geometry is None else [_feature(geojson_of(geometry))]
         finally:
             self._writing_map = False
         if geometry is not None and recenter:
-            bounds = as_shape(geometry).bounds  # the shape built when it was validated
+            bounds = as_shape(geometry).bounds  # the shape validation built, when given
             self.map.center = centre_of(bounds)
             point = bounds[0] == bounds[2] and bounds[1] == bounds[3]
             self.map.zoom = (
@@ -395,7 +420,13 @@ class AOIMap(widgets.VBox):
         self.map.add(new)
         self.draw_control = new
         # Not ``old.close()``: Geoman keeps one toolbar per map, and closing the old view after
-        # the new one drew its toolbar removes that toolbar too (seen in Chromium).
+        # the new one drew its toolbar removes that toolbar too (seen in Chromium). It is
+        # closed with the map (``_closes_with``).
+        self._retired.append(old)
+
+    def _closes_with(self) -> list[ipyleaflet.GeomanDrawControl]:
+        """The draw controls replaced while the map was shown, closed with the widget."""
+        return self._retired
 
 
 __all__ = ["AOIMap"]

@@ -25,6 +25,7 @@ from stat_widgets.models import Order, OrderRequest, Product
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
+from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
 from stat_widgets.widgets.interval_picker import IntervalPicker
@@ -35,17 +36,6 @@ from stat_widgets.widgets.request_review import RequestReview, order_html, summa
 
 def _heading(text: str) -> widgets.HTML:
     return widgets.HTML(f"<h4 style='margin: 0.8em 0 0.2em 0'>{_html.escape(text)}</h4>")
-
-
-def _descendants(root: widgets.Widget) -> list[widgets.Widget]:
-    """Every widget inside ``root`` (children of boxes and tabs, and the map's layers and
-    controls), deepest first."""
-    found: list[widgets.Widget] = []
-    for name in ("children", "layers", "controls"):
-        for child in getattr(root, name, ()) or ():
-            if isinstance(child, widgets.Widget):
-                found += [*_descendants(child), child]
-    return found
 
 
 class OrderForm(widgets.VBox):
@@ -198,9 +188,7 @@ class OrderForm(widgets.VBox):
         """Close the form, every widget in it, and the client if the form created it."""
         if getattr(self, "_owns_client", False):
             self._client.close()
-        for child in _descendants(self):
-            child.close()
-        super().close()
+        close_tree(self)
 
     # -- internals -----------------------------------------------------------------------------
 
