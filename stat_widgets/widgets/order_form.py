@@ -41,12 +41,21 @@ def _heading(text: str) -> widgets.HTML:
 class OrderForm(widgets.VBox):
     """AOI map, product, interval, filters (and STAPI order parameters), review and submit."""
 
-    #: The validated request as it would be sent, or ``None`` while incomplete or invalid.
-    request = traitlets.Instance(OrderRequest, allow_none=True, default_value=None)
-    #: The order the server created on the last successful submission.
-    last_order = traitlets.Instance(Order, allow_none=True, default_value=None)
-    #: True while a submission is in flight (the Submit button is disabled meanwhile).
-    submitting = traitlets.Bool(False)
+    request = traitlets.Instance(
+        OrderRequest,
+        allow_none=True,
+        default_value=None,
+        help="the validated request as it would be sent, or None while incomplete or invalid",
+    )
+    last_order = traitlets.Instance(
+        Order,
+        allow_none=True,
+        default_value=None,
+        help="the order the server created on the last successful submission",
+    )
+    submitting = traitlets.Bool(
+        False, help="True while a submission is in flight (Submit is disabled meanwhile)"
+    )
 
     def __init__(
         self,
