@@ -32,6 +32,7 @@ from stat_widgets.models.geometry.measure import geojson_of
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets.aoi_draw import DrawTool
 from stat_widgets.widgets.go_to import GoToBox
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 from stat_widgets.widgets.world_layer import add_world
@@ -40,16 +41,8 @@ if TYPE_CHECKING:
     from stat_widgets.models.geometry import AnyGeometry
     from stat_widgets.models.places import Destination
 
-#: Draw tools offered on the map. A non-empty dict enables a Geoman tool, an empty one hides it.
-_AREA_TOOL: dict[str, Any] = {"pathOptions": {}}
-_POINT_TOOL: dict[str, Any] = {"continueDrawing": False}
-
 _NO_AOI = "No AOI yet: draw a polygon or rectangle on the map, upload a GeoJSON file, paste "
 _NO_AOI += "GeoJSON or WKT, or type a bbox."
-
-
-def _feature(geometry: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "properties": {}, "geometry": geometry}
 
 
 def _upload_bytes(entry: Any) -> bytes:
@@ -99,13 +92,7 @@ class AOIMap(ClosesTree, widgets.VBox):
     )
 
     def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
-        self._writing_map = False
         self._setting = False
-        self._latest_drawn: dict[str, Any] | None = None
-        #: Draw controls replaced but not closed while the map shows (``_sync_point_tool``).
-        self._retired: list[ipyleaflet.GeomanDrawControl] = []
-        self.draw_control = self._new_draw_control()
-        self._listen(self.draw_control)
         map_kwargs: dict[str, Any] = {"center": (20.0, 0.0), "zoom": 2, "scroll_wheel_zoom": True}
         if not basemap:
             map_kwargs["layers"] = ()  # no tile layer made, rather than one made and dropped
@@ -114,7 +101,8 @@ class AOIMap(ClosesTree, widgets.VBox):
         self.world_layer = add_world(self.map)
         self.map.layout.height = "400px"
         self.map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
-        self.map.add(self.draw_control)
+        #: The Geoman control and what the person drew with it (``aoi_draw``).
+        self.drawing = DrawTool(self.map, self._on_drawn, points=self.accept_points)
         self.go_to_box = GoToBox(self.map)
         self.summary = widgets.HTML(_html.muted(_NO_AOI))
         self.error_label = ErrorLabel()
@@ -189,48 +177,23 @@ class AOIMap(ClosesTree, widgets.VBox):
 
     def clear(self) -> None:
         """Remove the AOI from the map and from ``geometry``."""
-        self._latest_drawn = None
+        self.drawing.latest = None
         self._write_map(None)
         self._set(None, "")
 
+    @property
+    def draw_control(self) -> ipyleaflet.GeomanDrawControl:
+        """The map's draw control (replaced when ``accept_points`` changes)."""
+        return self.drawing.control
+
     # -- browser events ------------------------------------------------------------------------
 
-    def _on_draw_event(self, _control: Any, action: str, geo_json: Any) -> None:
-        """Custom messages from Geoman. ``create`` carries the new shape only; ``remove`` the
-        shape removed; the edit events carry every shape. The browser follows each with a
-        ``data`` update, which ``_on_map_data`` handles; reacting here as well keeps the AOI
-        right when only the message arrives."""
-        features = [f for f in (geo_json if isinstance(geo_json, list) else [geo_json]) if f]
-        if action == "create" and features:
-            self._latest_drawn = features[-1].get("geometry")
-            self._accept_drawn(features[-1])
-        elif action == "remove":
-            removed = [f.get("geometry") for f in features]
-            if self._latest_drawn in removed:
-                self._latest_drawn = None
-            remaining = [f for f in self.draw_control.data if f.get("geometry") not in removed]
-            self._from_features(remaining)
-        elif action != "vertexadded":
-            self._from_features(features)
-
-    def _on_map_data(self, change: dict[str, Any]) -> None:
-        if not self._writing_map:
-            self._from_features(list(change["new"] or []))
-
-    def _from_features(self, features: list[dict[str, Any]]) -> None:
-        if not features:
+    def _on_drawn(self, obj: dict[str, Any] | None) -> None:
+        """What the person drew on the map (``DrawTool``), or ``None`` when nothing is."""
+        if obj is None:
             self._set(None, "")
-            return
-        if len(features) > 1:
-            newest = [f for f in features if f.get("geometry") == self._latest_drawn]
-            if newest:
-                # A newly drawn shape replaces the previous AOI: one order, one area.
-                self._write_map(newest[-1]["geometry"], recenter=False)
-                self._accept_drawn(newest[-1])
-                return
-            self._accept_drawn({"type": "FeatureCollection", "features": features})
-            return
-        self._accept_drawn(features[0])
+        else:
+            self._accept_drawn(obj)
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         entries = list(change["new"] or [])
@@ -287,7 +250,7 @@ class AOIMap(ClosesTree, widgets.VBox):
             # to what the product takes, and the user is told by how much; a drawn shape is
             # the user's own and is never changed behind their back.
             geometry, note = self._fit_vertex_limit(geometry)
-            self._latest_drawn = None
+            self.drawing.latest = None
             self._write_map(geometry)
         self._set(geometry, self._limit_error(geometry), simplified=note, wrapped=wrapped)
         return self.geometry
@@ -350,13 +313,9 @@ class AOIMap(ClosesTree, widgets.VBox):
         else:
             self.set_geometry(change["new"])
 
-    def _write_map(self, geometry: AnyGeometry | None, *, recenter: bool = True) -> None:
-        self._writing_map = True
-        try:
-            self.draw_control.data = [] if geometry is None else [_feature(geojson_of(geometry))]
-        finally:
-            self._writing_map = False
-        if geometry is not None and recenter:
+    def _write_map(self, geometry: AnyGeometry | None) -> None:
+        self.drawing.show(None if geometry is None else geojson_of(geometry))
+        if geometry is not None:
             bounds = as_shape(geometry).bounds  # the shape validation built, when given
             self.map.center = centre_of(bounds)
             point = bounds[0] == bounds[2] and bounds[1] == bounds[3]
@@ -388,45 +347,12 @@ class AOIMap(ClosesTree, widgets.VBox):
                 wrapped=self.wrapped,
             )
 
-    def _new_draw_control(self) -> ipyleaflet.GeomanDrawControl:
-        return ipyleaflet.GeomanDrawControl(
-            polygon=_AREA_TOOL,
-            rectangle=_AREA_TOOL,
-            marker=dict(_POINT_TOOL) if self.accept_points else {},
-            circle={},
-            circlemarker={},
-            polyline={},
-            cut=False,
-            rotate=False,
-        )
-
-    def _listen(self, control: ipyleaflet.GeomanDrawControl) -> None:
-        control.on_draw(self._on_draw_event)
-        control.observe(self._on_map_data, names="data")
-
     def _sync_point_tool(self) -> None:
-        """Offer the marker tool exactly when points are accepted. The Geoman view reads its
-        tools only when it is created, so the control is replaced (keeping the drawing)."""
-        wanted = dict(_POINT_TOOL) if self.accept_points else {}
-        old = self.draw_control
-        if old.marker == wanted:
-            return
-        new = self._new_draw_control()
-        new.data = list(old.data)
-        self._listen(new)
-        old.on_draw(self._on_draw_event, remove=True)
-        old.unobserve(self._on_map_data, names="data")
-        self.map.remove(old)
-        self.map.add(new)
-        self.draw_control = new
-        # Not ``old.close()``: Geoman keeps one toolbar per map, and closing the old view after
-        # the new one drew its toolbar removes that toolbar too (seen in Chromium). It is
-        # closed with the map (``_closes_with``).
-        self._retired.append(old)
+        self.drawing.set_points(self.accept_points)
 
     def _closes_with(self) -> list[ipyleaflet.GeomanDrawControl]:
         """The draw controls replaced while the map was shown, closed with the widget."""
-        return self._retired
+        return self.drawing.retired
 
 
 __all__ = ["AOIMap"]
