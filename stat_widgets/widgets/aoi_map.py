@@ -267,7 +267,7 @@ class AOIMap(ClosesTree, widgets.VBox):
             f"to fit this product's limit of {self.max_vertices:,}; the outline moved by at "
             f"most {result.error_m:,.0f} m."
         )
-        return result.geometry, note
+        return result.checked, note
 
     def _reject(self, exc: ValidationError) -> None:
         self._set(None, describe(exc.for_field("geometry") or exc.errors, field_prefix="geometry"))
