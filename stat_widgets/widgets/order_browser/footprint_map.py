@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.models import Order
+from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.map_view import centre_of, zoom_to_fit
 from stat_widgets.widgets.order_browser.status import UNKNOWN_COLOUR, stage_of
 from stat_widgets.widgets.world_layer import add_world
@@ -103,7 +104,7 @@ class StyledLayer(ipyleaflet.GeoJSON):
         return self.data
 
 
-class FootprintMap(widgets.VBox):
+class FootprintMap(ClosesTree, widgets.VBox):
     """A map of one page's footprints. ``selected`` (an index into the orders last given to
     ``set_orders``) highlights and zooms to one of them; clicking a footprint sets it."""
 
@@ -215,12 +216,12 @@ class FootprintMap(widgets.VBox):
             self.selected = index
 
     def click_feature(self, index: int) -> None:
-        """Send the layers the message the browser sends when footprint ``index`` is clicked."""
+        """Do what a click on footprint ``index`` in the browser does (the layers' ``on_click``
+        callback, with the event's arguments)."""
         for layer in self.stage_layers.values():
             for feature in layer.data["features"]:
                 if feature["id"] == index:
-                    message = {"event": "click", "feature": feature, "properties": {}, "id": index}
-                    layer._handle_mouse_events(layer, message, [])
+                    self._clicked(feature=feature, properties={}, id=index, event="click")
                     return
         raise KeyError(f"no footprint for row {index}")
 
