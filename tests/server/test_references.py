@@ -151,6 +151,18 @@ def test_a_reference_is_resolved_and_kept_with_its_footprint(stat: str, refs: st
     assert order.footprint == SQUARE  # what the order browser draws
 
 
+def test_a_reference_spelt_with_an_escape_is_resolved_too(stat: str, refs: str) -> None:
+    """``"\\u0024ref"`` is ``"$ref"`` to a JSON parser: it must not slip past as unread, nor be
+    fetched on the event loop (``References.named_in`` sends every ``\\u`` body off it)."""
+    raw = json.dumps(order_body(geometry={"$ref": f"{refs}/good"})).replace("$ref", "\\u0024ref")
+    assert "$ref" not in raw
+    response = httpx.post(
+        f"{stat}/order", content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["footprint"] == SQUARE
+
+
 def test_the_order_browser_draws_a_referenced_footprint(stat: str, refs: str) -> None:
     from stat_widgets.widgets.order_browser import FootprintMap
 
