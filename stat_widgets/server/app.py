@@ -333,8 +333,11 @@ def _add_routes(app: FastAPI, state: _State) -> None:
         if "filters" in body and "filter" not in body:  # stat.yaml's spelling of the field
             body["filter"] = body.pop("filters")
         order_request = _validate(state, body)
+        request_text = canonical(order_request)
         footprint = state.references.footprint(
-            order_request, state.products.get(order_request.product_id)
+            order_request,
+            state.products.get(order_request.product_id),
+            replay=lambda: state.store.replays(user, key, request_text),
         )
         try:
             stored, created = state.store.insert(
@@ -342,7 +345,7 @@ def _add_routes(app: FastAPI, state: _State) -> None:
                 owner=user,
                 product_id=order_request.product_id,
                 created_ms=state.now_ms(),
-                request=canonical(order_request),
+                request=request_text,
                 idempotency_key=key,
                 footprint=footprint_text(footprint),
             )

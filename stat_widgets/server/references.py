@@ -65,12 +65,20 @@ class References:
             self._limiter = anyio.CapacityLimiter(MAX_CONCURRENT)
         return await anyio.to_thread.run_sync(take, *args, limiter=self._limiter)
 
-    def footprint(self, request: OrderRequest, product: Product | None) -> dict | None:
+    def footprint(
+        self,
+        request: OrderRequest,
+        product: Product | None,
+        *,
+        replay: Callable[[], bool] = lambda: False,
+    ) -> dict | None:
         """The resolved geometry of a request that names one by reference, checked like an
         inline one (validity by ``resolve_reference``; the product's types, area and vertex
-        limit here); ``None`` for an inline geometry. Blocking. Raises ``ValidationError``
-        naming ``geometry.$ref``."""
-        if not isinstance(request.geometry, JSONReference):
+        limit here); ``None`` for an inline geometry, and for a ``replay`` (asked before
+        fetching: the request repeats a stored order, which keeps the footprint it was taken
+        with, so a retry is answered even if the reference has gone since). Blocking. Raises
+        ``ValidationError`` naming ``geometry.$ref``."""
+        if not isinstance(request.geometry, JSONReference) or replay():
             return None
         geometry = resolve_reference(
             request.geometry.ref,

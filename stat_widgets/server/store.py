@@ -293,6 +293,21 @@ class OrderStore:
         return stored, False
 
     # -- reads ------------------------------------------------------------------------------
+    def replays(self, owner: str, idempotency_key: str | None, request: str) -> bool:
+        """Whether ``insert`` would answer with a stored order: the key was used before, by
+        the same owner, for the same request."""
+        if idempotency_key is None:
+            return False
+        row = (
+            self._connection()
+            .execute(
+                "SELECT request FROM orders WHERE owner = ? AND idempotency_key = ?",
+                (owner, idempotency_key),
+            )
+            .fetchone()
+        )
+        return row is not None and row[0] == request
+
     def get(self, order_id: str, owner: str) -> StoredOrder | None:
         row = (
             self._connection()

@@ -50,6 +50,9 @@ DOCUMENTS: dict[str, Any] = {
 }
 
 
+SERVED_ONCE: set[str] = set()
+
+
 class RefServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -72,6 +75,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path
+        if path.startswith("/once/"):  # a document that is gone after its first reading
+            first = path not in SERVED_ONCE
+            SERVED_ONCE.add(path)
+            path = "/good" if first else "/missing"
         if path in DOCUMENTS:
             self._send(200, json.dumps(DOCUMENTS[path]).encode(), "application/geo+json")
         elif path == "/html":
@@ -161,6 +168,19 @@ def test_a_reference_spelt_with_an_escape_is_resolved_too(stat: str, refs: str) 
     )
     assert response.status_code == 201, response.text
     assert response.json()["footprint"] == SQUARE
+
+
+def test_a_replay_keeps_its_footprint_though_the_reference_is_gone(stat: str, refs: str) -> None:
+    body = order_body(geometry={"$ref": f"{refs}/once/aoi"})
+    headers = {"Idempotency-Key": "retry-after-a-lost-answer"}
+    first = httpx.post(f"{stat}/order", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert _post(stat, f"{refs}/once/aoi")[0].status_code == 422  # gone now
+    again = httpx.post(f"{stat}/order", json=body, headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()  # the same order, with the footprint it was taken with
+    assert again.json()["footprint"] == SQUARE
 
 
 def test_the_order_browser_draws_a_referenced_footprint(stat: str, refs: str) -> None:
