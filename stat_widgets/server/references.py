@@ -11,13 +11,17 @@ cannot make the server probe loopback, link-local (cloud metadata) or private ad
 
 Resolving waits on another server, up to the deadline, so it never runs on the event loop: the
 order is taken in a thread of a pool of its own (``MAX_CONCURRENT``), which keeps slow
-references from taking every worker thread that listings and reads need.
+references from taking every worker thread that listings and reads need. The deadline runs
+from the order's arrival, the wait for a thread included; an order whose time went in waiting
+is told to try again (503), so every answer comes within the deadline.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import anyio
@@ -27,13 +31,19 @@ from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models import JSONReference, OrderRequest, Product, resolve_reference
 from stat_widgets.models.reference import REFERENCE_DEADLINE, REFERENCE_FIELD
 
+from .problems import Problem
+
 MAX_REFERENCE_BYTES = 5 * 1024 * 1024
 """The largest referenced document read (after decompression): what an inline geometry may
 take in a request body, so a reference gets no more room than the geometry it stands for."""
-MAX_CONCURRENT = 8
+MAX_CONCURRENT = 16
 """References resolved at once; further orders with one wait their turn."""
+MIN_LEFT = 0.5
+"""Seconds a fetch needs at least; an order with less left after waiting gets a 503."""
+RETRY_AFTER = "5"
 
 T = TypeVar("T")
+_ARRIVED: ContextVar[float | None] = ContextVar("stat_reference_arrived", default=None)
 
 
 class References:
@@ -46,10 +56,12 @@ class References:
         *,
         max_bytes: int = MAX_REFERENCE_BYTES,
         deadline: float = REFERENCE_DEADLINE,
+        concurrency: int = MAX_CONCURRENT,
     ) -> None:
         self.allow_hosts = tuple(allow_hosts)
         self.max_bytes = max_bytes
         self.deadline = deadline
+        self.concurrency = concurrency
         self._limiter: anyio.CapacityLimiter | None = None  # made on the server's event loop
 
     @staticmethod
@@ -60,10 +72,32 @@ class References:
 
     async def run(self, take: Callable[..., T], *args: Any) -> T:
         """``take(*args)`` (taking in an order that has a reference) in the references' own
-        worker threads, off the event loop."""
+        worker threads, off the event loop; ``footprint`` in there knows when it arrived."""
+        arrived = time.monotonic()
+
+        def timed() -> T:
+            token = _ARRIVED.set(arrived)  # set in the worker thread: its own context
+            try:
+                return take(*args)
+            finally:
+                _ARRIVED.reset(token)
+
         if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(MAX_CONCURRENT)
-        return await anyio.to_thread.run_sync(take, *args, limiter=self._limiter)
+            self._limiter = anyio.CapacityLimiter(self.concurrency)
+        return await anyio.to_thread.run_sync(timed, limiter=self._limiter)
+
+    def _time_left(self) -> float:
+        arrived = _ARRIVED.get()
+        left = self.deadline if arrived is None else self.deadline - (time.monotonic() - arrived)
+        if left < MIN_LEFT:
+            raise Problem(
+                503,
+                f"{self.concurrency} references are being fetched already and this order's "
+                f"{self.deadline:g} s went in waiting; try again",
+                field=REFERENCE_FIELD,
+                headers={"Retry-After": RETRY_AFTER},
+            )
+        return left
 
     def footprint(
         self,
@@ -84,7 +118,7 @@ class References:
             request.geometry.ref,
             allow_hosts=self.allow_hosts,
             max_bytes=self.max_bytes,
-            deadline=self.deadline,
+            deadline=self._time_left(),
         )
         problems = product.geometry_problems(geometry) if product is not None else []
         if problems:

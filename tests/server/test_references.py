@@ -267,8 +267,28 @@ def test_a_drip_fed_reference_ends_in_time_and_blocks_nobody(stat: str, refs: st
         for future in slow:
             response, took = future.result()
             assert response.status_code == 422
-            assert "no complete answer within 10 s" in _errors(response)["geometry.$ref"]
+            assert "no complete answer within" in _errors(response)["geometry.$ref"]
             assert took < 15
+
+
+def test_time_spent_waiting_for_a_thread_counts_against_the_deadline(
+    make_stat_server: Callable[..., Any], refs: str
+) -> None:
+    """With every reference thread taken, an order waits; its deadline runs from its arrival,
+    so it is told to try again (503, Retry-After) rather than answered late."""
+    from stat_widgets.server.references import References
+
+    server = make_stat_server(allow_ref_hosts=ALLOW)
+    server.app.state.stat.references = References(ALLOW, deadline=2.0, concurrency=1)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(_post, server.url, f"{refs}/drip")
+        time.sleep(0.3)  # the one thread is taken
+        second = pool.submit(_post, server.url, f"{refs}/drip")
+        (one, one_took), (two, two_took) = first.result(), second.result()
+    assert one.status_code == 422 and one_took < 4
+    assert two.status_code == 503 and two_took < 4
+    assert two.headers["Retry-After"] == "5"
+    assert "try again" in _errors(two)["geometry.$ref"]
 
 
 def test_a_loopback_reference_is_refused_unless_allowed(
