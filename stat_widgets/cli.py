@@ -181,6 +181,8 @@ def _serve(args: argparse.Namespace) -> int:
     server = Server(uvicorn.Config(app, log_level="info"))
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn shut down, then raised it again
+        return 130
     finally:
         sock.close()
     return 0 if server.started else 1

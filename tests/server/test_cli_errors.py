@@ -124,3 +124,23 @@ def test_serve_allows_the_ref_hosts_it_is_told(tmp_path: Path) -> None:
         process.wait(30)
         if process.stdout:
             process.stdout.close()
+
+
+def test_ctrl_c_stops_serve_without_a_traceback(tmp_path: Path) -> None:
+    import signal
+
+    process = subprocess.Popen(
+        [*SERVE, "--port", str(_free_port()), "--db", str(tmp_path / "s.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # as from a terminal (a test runner's children may inherit SIGINT ignored)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert process.stdout is not None
+    while "STAT reference server on" not in process.stdout.readline():
+        assert process.poll() is None
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert "Traceback" not in output, output
+    assert process.returncode == 130
