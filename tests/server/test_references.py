@@ -185,6 +185,7 @@ def test_a_replay_keeps_its_footprint_though_the_reference_is_gone(stat: str, re
 
 def test_the_order_browser_draws_a_referenced_footprint(stat: str, refs: str) -> None:
     from stat_widgets.widgets.order_browser import FootprintMap
+    from stat_widgets.widgets.order_browser.details import fields_html
 
     by_ref = httpx.post(f"{stat}/order", json=order_body(geometry={"$ref": f"{refs}/good"}))
     inline = httpx.post(f"{stat}/order", json=order_body(geometry=square(11)))
@@ -195,6 +196,9 @@ def test_the_order_browser_draws_a_referenced_footprint(stat: str, refs: str) ->
     view.selected = 0
     assert view.highlight is not None
     assert view.highlight.data["features"][0]["geometry"] == SQUARE
+    shown = fields_html(orders[0])  # the details name the footprint, not its coordinates
+    assert "Polygon, resolved from the request&#x27;s JSON Reference" in shown
+    assert "[[10.0, 50.0]" not in shown
 
 
 def test_the_stapi_face_shows_the_resolved_footprint(stat: str, refs: str) -> None:
