@@ -151,6 +151,7 @@ class StapiDialect(Dialect):
                 "product_id": properties.get("product_id"),
                 "order_parameters": properties.get("order_parameters") or {},
                 "status_detail": status if isinstance(status, dict) else None,
+                "footprint": feature.get("geometry"),
                 "links": feature.get("links"),
             },
             context={BASE_URL: base},

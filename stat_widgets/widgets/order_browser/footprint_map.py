@@ -1,7 +1,7 @@
 """The footprints of the orders on the current page, coloured by status.
 
-Footprints come from ``order.request.geometry`` when the server sends the request with an inline
-geometry; orders without one (a JSON Reference, or no request) are simply not drawn. Each
+Footprints come from ``order.footprint``: the request's inline geometry, or the geometry the
+server resolved its JSON Reference to; orders without either are simply not drawn. Each
 status stage on the page has a GeoJSON layer whose style colours all of its footprints, so a
 footprint travels as just its geometry and its row number; the selected one is drawn again,
 heavier, in a layer of its own, so selecting sends one footprint rather than the page. Zooming
@@ -38,10 +38,7 @@ _SELECTED_STYLE = {"weight": 4, "opacity": 1.0, "fillOpacity": 0.45}
 
 def footprint(order: Order) -> dict | None:
     """The order's footprint as a GeoJSON geometry dict, or ``None`` when there is none."""
-    request = order.request
-    if request is None or not isinstance(request.geometry, dict):
-        return None
-    return request.geometry
+    return order.footprint
 
 
 def _box(geometry: Any) -> Bounds | None:
