@@ -1,4 +1,4 @@
-// OrderTable's front end (an anywidget ES module, shipped as is: no build step).
+// RecordTable's front end (orders, opportunities; an anywidget ES module, shipped as is).
 // Every string from a server is set with textContent, never as markup.
 const make = (tag, cls, text) => {
   const e = document.createElement(tag);
@@ -18,13 +18,13 @@ function render({ model, el }) {
   const scroll = make("div", "sot-scroll");
   scroll.tabIndex = 0;
   scroll.setAttribute("role", "grid");
-  scroll.setAttribute("aria-label", "Orders");
+  scroll.setAttribute("aria-label", model.get("label") || "Rows");
   scroll.dataset.lmSuppressShortcuts = "true";
   const head = make("thead");
   const body = make("tbody");
   const table = make("table");
   table.append(head, body);
-  const empty = make("div", "sot-empty sot-muted", "No orders to show.");
+  const empty = make("div", "sot-empty sot-muted", model.get("empty_text"));
   const legend = make("div", "sot-legend");
   scroll.append(table, empty);
   el.append(bars, notes, scroll, legend);
@@ -121,9 +121,15 @@ function render({ model, el }) {
     const [key, descending] = model.get("sort");
     const order = rows.map((_r, i) => i);
     const sign = descending ? -1 : 1;
+    // a column [key, label, by] sorts by column by's values; a row's "~key" is what column
+    // key sorts by; numbers before text, as in Python
+    const by = (model.get("columns").find((c) => c[0] === key) || [])[2] || key;
+    const value = (r) => (("~" + by) in r ? r["~" + by] : r[by]);
+    const rank = (v) => (typeof v === "number" ? [0, v, ""] : [1, 0, str(v)]);
     if (key) order.sort((a, b) => {
-      const x = str(rows[a][key]), y = str(rows[b][key]);
-      return (x < y ? -sign : x > y ? sign : 0) || a - b;
+      const x = rank(value(rows[a])), y = rank(value(rows[b]));
+      for (let k = 0; k < 3; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -sign : sign;
+      return a - b;
     });
     return order;
   }
@@ -180,6 +186,7 @@ function render({ model, el }) {
   // -- the legend: each stage's colour and statuses (the same table in Python drives both) ---
   function drawStages() {
     stageOf = {};
+    legend.style.display = model.get("stages").length ? "" : "none";
     legend.replaceChildren(...model.get("stages").map((stage) => {
       for (const s of stage.statuses) stageOf[s] = stage;
       const item = make("span", "sot-legend-item");

@@ -1,4 +1,5 @@
-"""``OrderTable``: one page of orders as one front-end widget (``anywidget``).
+"""``OrderTable``: one page of orders as one front-end widget (``anywidget``), on the
+generic ``RecordTable`` that the opportunity table shares.
 
 The rows travel as one synced list of plain records (column key → text), the selection comes
 back as a trait (``selected``: an index into ``rows``), sorting happens in the front end on the
@@ -72,20 +73,29 @@ def _asset(name: str) -> str:
     return _compact((_HERE / name).read_text(encoding="utf-8"))
 
 
-def _sort_key(value: Any) -> str:
-    return "" if value is None else str(value)
+#: A row may carry ``"~<key>"``: the value column ``key`` sorts by (a number sorts as a number),
+#: so that "9.5°" comes before "12.0°"; a column ``[key, label, by]`` sorts as column ``by``.
+SORT_PREFIX = "~"
 
 
-class OrderTable(anywidget.AnyWidget):
-    """Rows of orders with sortable columns, selection by click or arrow keys, and the
-    browser's controls above them. Tests and Python code drive it as the front end does:
+def _sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers before text, each in its own order (the front end compares the same way)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (1, 0.0, "" if value is None else str(value))
+
+
+class RecordTable(anywidget.AnyWidget):
+    """Rows of plain records with sortable columns, selection by click or arrow keys, and
+    controls above them. Tests and Python code drive it as the front end does:
     ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
 
     _esm = traitlets.Unicode(_asset("table.js")).tag(sync=True)
     _css = traitlets.Unicode(_asset("table.css")).tag(sync=True)
 
     columns = traitlets.List(
-        [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"
+        [list(c) for c in COLUMNS],
+        help="[key, label] of each column, in display order ([key, label, by]: sorted by by's)",
     ).tag(sync=True)
     rows = traitlets.List(help="one record per order: column key → text").tag(sync=True)
     selected = traitlets.Int(-1, help="index into rows of the selected row; -1 for none").tag(
@@ -102,34 +112,16 @@ class OrderTable(anywidget.AnyWidget):
         sync=True
     )
     stages = traitlets.List(help="status colours: {name, css, statuses}").tag(sync=True)
+    busy = traitlets.Bool(False, help="loading: controls disabled, 'Loading…' shown").tag(sync=True)
+    label = traitlets.Unicode("Orders", help="what the rows are, for screen readers").tag(sync=True)
+    empty_text = traitlets.Unicode("No orders to show.", help="shown when there are no rows").tag(
+        sync=True
+    )
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**{"stages": _stages(), **kwargs})
+        super().__init__(**kwargs)
         self._handlers: list[Callable[[str, Any], None]] = []
-        self.orders: list[Order] = []
         self.on_msg(self._on_front_end_msg)
-
-    # -- what it holds ---------------------------------------------------------------------------
-    def set_orders(
-        self,
-        orders: Sequence[Order],
-        providers: Sequence[str] | None = None,
-        *,
-        selected: int = -1,
-    ) -> None:
-        """Show ``orders`` (with a provider column when ``providers`` names each one's) and
-        select row ``selected``, in one message to the front end."""
-        self.orders = list(orders)
-        names: Sequence[str | None] = providers if providers is not None else [None] * len(orders)
-        columns = [list(PROVIDER_COLUMN)] if providers is not None else []
-        with self.hold_sync():
-            self.columns = columns + [list(c) for c in COLUMNS]
-            self.rows = [order_row(o, p) for o, p in zip(self.orders, names, strict=True)]
-            self.selected = selected if 0 <= selected < len(self.orders) else -1
-
-    @property
-    def selected_order(self) -> Order | None:
-        return self.orders[self.selected] if 0 <= self.selected < len(self.orders) else None
 
     # -- what the front end sends ----------------------------------------------------------------
     def on_control(self, handler: Callable[[str, Any], None]) -> None:
@@ -154,21 +146,11 @@ class OrderTable(anywidget.AnyWidget):
         indices = list(range(len(self.rows)))
         if not key:
             return indices
-        values = [_sort_key(row.get(key)) for row in self.rows]
+        by = next((c[2] for c in self.columns if c[0] == key and len(c) > 2 and c[2]), key)
+        values = [_sort_key(row.get(SORT_PREFIX + by, row.get(by))) for row in self.rows]
         # a stable sort keeps ties in listing order, reversed or not, as the front end does
         indices.sort(key=lambda i: values[i], reverse=bool(descending))
         return indices
-
-    @property
-    def row_ids(self) -> list[str]:
-        """The order ids in the order shown."""
-        return [self.rows[i]["id"] for i in self.display_order()]
-
-    def row(self, order_id: str) -> dict[str, str]:
-        for row in self.rows:
-            if row["id"] == order_id:
-                return row
-        raise KeyError(f"order {order_id!r} is not on this page")
 
     def move(self, key: str) -> None:
         """What the arrow keys do in the front end (``ArrowDown``, ``ArrowUp``, ``Home``,
@@ -182,4 +164,53 @@ class OrderTable(anywidget.AnyWidget):
         self.selected = shown[min(len(shown) - 1, max(0, to))]
 
 
-__all__ = ["COLUMNS", "PROVIDER_COLUMN", "OrderTable", "created_text", "order_row"]
+class OrderTable(RecordTable):
+    """Rows of orders, with the browser's controls above them and the status legend below."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"stages": _stages(), **kwargs})
+        self.orders: list[Order] = []
+
+    # -- what it holds ---------------------------------------------------------------------------
+    def set_orders(
+        self,
+        orders: Sequence[Order],
+        providers: Sequence[str] | None = None,
+        *,
+        selected: int = -1,
+    ) -> None:
+        """Show ``orders`` (with a provider column when ``providers`` names each one's) and
+        select row ``selected``, in one message to the front end."""
+        self.orders = list(orders)
+        names: Sequence[str | None] = providers if providers is not None else [None] * len(orders)
+        columns = [list(PROVIDER_COLUMN)] if providers is not None else []
+        with self.hold_sync():
+            self.columns = columns + [list(c) for c in COLUMNS]
+            self.rows = [order_row(o, p) for o, p in zip(self.orders, names, strict=True)]
+            self.selected = selected if 0 <= selected < len(self.orders) else -1
+
+    @property
+    def selected_order(self) -> Order | None:
+        return self.orders[self.selected] if 0 <= self.selected < len(self.orders) else None
+
+    @property
+    def row_ids(self) -> list[str]:
+        """The order ids in the order shown."""
+        return [self.rows[i]["id"] for i in self.display_order()]
+
+    def row(self, order_id: str) -> dict[str, str]:
+        for row in self.rows:
+            if row["id"] == order_id:
+                return row
+        raise KeyError(f"order {order_id!r} is not on this page")
+
+
+__all__ = [
+    "COLUMNS",
+    "PROVIDER_COLUMN",
+    "SORT_PREFIX",
+    "OrderTable",
+    "RecordTable",
+    "created_text",
+    "order_row",
+]

@@ -1,0 +1,378 @@
+"""``OpportunitySection``: "when can this be imaged?" inside the order form.
+
+A section of ``OrderForm`` (the contract in ``widgets/section.py``): ``field`` is
+``"opportunity"`` and ``value`` the window chosen (an ``Opportunity``) or None, in which case
+the form orders its request as it is. The form tells it the request after each rebuild
+(``set_request``, built from the other sections); "Find opportunities" is enabled once that
+request is valid with a closed interval, and searches with its AOI, interval and filter. The
+windows are shown three ways, linked by one selection: a sortable table, footprints on the AOI
+map (click one to choose it) and a timeline across the interval. After a search one line says
+how many windows match and which clause of the filter costs the most (``trade_off``). When the
+request changes, the results are marked stale and the choice dropped: an order never keeps a
+window that no longer fits. On a server without opportunity search one line says so.
+
+The search runs on a thread when ``background`` (the default in notebooks), with progress and
+Cancel; tests call :meth:`search` in the foreground.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import ipyleaflet
+import ipywidgets as widgets
+import traitlets
+
+from stat_widgets.client import StatClient
+from stat_widgets.errors import StatError, ValidationError
+from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
+from stat_widgets.widgets import _html
+from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
+from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, window_text, zone
+from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
+from stat_widgets.widgets.opportunities.table import OpportunityTable
+from stat_widgets.widgets.opportunities.timeline import OpportunityTimeline
+from stat_widgets.widgets.opportunities.trade_off import trade_off
+
+#: ``state`` values: what the section is doing, for tests and the form.
+UNAVAILABLE, WAITING, READY, SEARCHING, DONE, STALE, FAILED = (
+    "unavailable",
+    "waiting",
+    "ready",
+    "searching",
+    "done",
+    "stale",
+    "failed",
+)
+NO_SEARCH = "This server has no opportunity search; the order is placed without a window."
+
+
+def search_key(request: OrderRequest | None) -> Any:
+    """What a search depends on: product, AOI, interval and filter, as sent."""
+    return None if request is None else request.model_dump(mode="json")
+
+
+class OpportunitySection(widgets.VBox):
+    """Find the windows for the form's request, compare them, choose one to order."""
+
+    field = "opportunity"
+    title = "Opportunities (optional)"
+
+    value = traitlets.Instance(
+        Opportunity, allow_none=True, default_value=None, help="the window chosen, or None"
+    )
+    error = traitlets.Unicode("", help="always '': choosing no window is valid")
+    state = traitlets.Unicode(WAITING, help="unavailable|waiting|ready|searching|done|stale|failed")
+    time_zone = traitlets.Unicode("UTC", help="IANA name of the zone of the second start column")
+
+    def __init__(
+        self,
+        client: StatClient,
+        *,
+        aoi_map: ipyleaflet.Map | None = None,
+        time_zone: str = "UTC",
+        background: bool = True,
+        prefer: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._client = client
+        self._background = background
+        self._prefer = prefer
+        self._product: Product | None = None
+        self._request: OpportunityRequest | None = None
+        self._request_problem = ""
+        self._searched_key: Any = None
+        self._generation = 0
+        self._running: Search | None = None
+        self._lock = threading.Lock()
+        self._offers: dict[str, bool] = {}
+        self._note = ""
+        self.opportunities: list[Opportunity] = []
+        self.outcome: SearchOutcome | None = None
+        self.feedback = ErrorLabel()
+        self.find_button = widgets.Button(
+            description="Find opportunities", icon="search", disabled=True
+        )
+        self.cancel_button = widgets.Button(description="Cancel", icon="stop")
+        self.retry_button = widgets.Button(description="Retry", icon="refresh")
+        self.zone_picker = widgets.Dropdown(
+            options=list(dict.fromkeys([time_zone, *ZONES])),
+            value=time_zone,
+            description="Time zone",
+            layout=widgets.Layout(width="260px"),
+        )
+        self.progress = widgets.HTML()
+        self.error_line = widgets.HTML()
+        self.advice = widgets.HTML()
+        self.chosen = widgets.HTML()
+        self.unchoose_button = widgets.Button(description="Order without a window", icon="times")
+        self.table = OpportunityTable()
+        self.timeline = OpportunityTimeline(layout=widgets.Layout(width="100%"))
+        self.footprints = OpportunityFootprints(aoi_map)
+        self._results = widgets.VBox([self.advice, self.table, self.timeline])
+        super().__init__(
+            [
+                widgets.HBox(
+                    [self.find_button, self.cancel_button, self.zone_picker, self.progress],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                widgets.HBox([self.error_line, self.retry_button]),
+                self._results,
+                widgets.HBox([self.chosen, self.unchoose_button]),
+                self.feedback,
+            ],
+            **kwargs,
+        )
+        self.add_class("stat-opportunity-section")
+        self.time_zone = time_zone
+        self.find_button.on_click(lambda _b: self.find())
+        self.retry_button.on_click(lambda _b: self.find())
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.unchoose_button.on_click(lambda _b: self.select(-1))
+        self.zone_picker.observe(self._on_zone_picked, "value")
+        self.table.observe(lambda c: self.select(c.new), "selected")
+        self.footprints.observe(lambda c: self.select(c.new), "selected")
+        self._draw()
+
+    # -- the section contract ------------------------------------------------------------------
+    @property
+    def missing(self) -> str:
+        return ""  # optional: without a window the request is ordered as it is
+
+    @property
+    def applies(self) -> bool:
+        """Always shown: either the search, or the line saying the server has none; its value
+        is None unless a window was chosen."""
+        return True
+
+    def set_product(self, product: Product | None) -> None:
+        self._product = product
+        self._draw()
+
+    def set_request(self, request: OrderRequest | None) -> None:
+        """The form's request without any window; results of another request become stale
+        and a chosen window is dropped."""
+        self._request, self._request_problem = None, ""
+        if request is not None:
+            try:
+                self._request = OpportunityRequest.from_input(request)
+            except ValidationError as exc:
+                self._request_problem = str(exc)
+        if self.state in (DONE, FAILED, SEARCHING) and search_key(self._request) != (
+            self._searched_key
+        ):
+            self._mark_stale()
+        elif self.state == STALE and search_key(self._request) == self._searched_key:
+            self.state = DONE  # back to what was searched: the results fit again
+        self._draw()
+
+    # -- public --------------------------------------------------------------------------------
+    @property
+    def searchable(self) -> bool:
+        """Whether this server (and the chosen product) searches opportunities."""
+        product_id = self._product.id if self._product is not None else None
+        key = product_id or ""
+        if key not in self._offers:
+            try:
+                self._offers[key] = self._client.offers_opportunities(product_id)
+            except StatError:
+                return False  # asked again next time: the server may come back
+        return self._offers[key]
+
+    def find(self) -> None:
+        """What "Find opportunities" does: search in the background (progress and Cancel) or,
+        when the section was made with ``background=False``, right away."""
+        if self._background:
+            self.start_search()
+        else:
+            self.search()
+
+    def search(self) -> SearchOutcome | None:
+        """Search for the current request in the foreground and show the results."""
+        run = self._new_search()
+        if run is None:
+            return None
+        outcome = run.run()
+        self._finished(run, outcome)
+        return outcome
+
+    def start_search(self) -> Search | None:
+        """Search on a thread; the results are shown when it ends (unless cancelled)."""
+        run = self._new_search()
+        if run is not None:
+            run.start(self._finished)
+        return run
+
+    def cancel(self) -> None:
+        """Stop waiting for the running search; the section is as it was before it."""
+        with self._lock:
+            run, self._running = self._running, None
+            self._generation += 1
+        if run is None:
+            return
+        run.cancel()
+        self.state = STALE if self.opportunities else READY
+        self._note = "Search cancelled."
+        self._draw()
+
+    def select(self, index: int) -> None:
+        """Choose window ``index`` (into ``opportunities``; -1 for none), everywhere at once."""
+        if self.state != DONE or not 0 <= index < len(self.opportunities):
+            index = -1
+        chosen = self.opportunities[index] if index >= 0 else None
+        self.table.selected = index
+        self.footprints.selected = index
+        self.timeline.selected = index
+        if self.value is not chosen:
+            self.value = chosen
+        self._draw_choice()
+
+    @property
+    def running(self) -> Search | None:
+        return self._running
+
+    def close(self) -> None:
+        """Stop a running search, take the footprints off the map, close every widget."""
+        self.cancel()
+        if self.comm is not None:
+            self.footprints.clear()
+        for layer in self.footprints.layers:
+            layer.close()
+        super().close()
+
+    # -- internals -----------------------------------------------------------------------------
+    def _new_search(self) -> Search | None:
+        request = self._request
+        if request is None or not self.searchable or self.state == SEARCHING:
+            return None
+        with self._lock:
+            self._generation += 1
+            run = Search(
+                self._client,
+                request,
+                self._generation,
+                prefer=self._prefer,
+                on_progress=self._on_progress,
+            )
+            self._running = run
+        self.select(-1)
+        self.state = SEARCHING
+        self.error_line.value = ""
+        self.progress.value = _html.muted("Searching…")
+        self._draw()
+        return run
+
+    def _on_progress(self, code: str) -> None:
+        run = self._running
+        polls = run.polls if run is not None else 0
+        self.progress.value = _html.muted(
+            f"Asynchronous search: {code or 'running'} (checked {polls}×)…"
+        )
+
+    def _finished(self, run: Search, outcome: SearchOutcome) -> None:
+        with self._lock:
+            if run.generation != self._generation or outcome.cancelled:
+                return  # cancelled, or a newer search (or request) took over
+            self._running = None
+        self.outcome = outcome
+        self._searched_key = search_key(outcome.request)
+        if outcome.error is not None:
+            self.state = FAILED
+            self.error_line.value = _html.error(f"The search failed: {outcome.error}")
+            self._draw()
+            return
+        self.opportunities = outcome.matched
+        self.state = DONE if search_key(self._request) == self._searched_key else STALE
+        advice = trade_off(
+            outcome.matched, outcome.request.datetime, outcome.request.filter, outcome.unfiltered
+        ).lines()
+        self.advice.value = "<br>".join(_html.escape(line) for line in advice)
+        self._show_results()
+        self._draw()
+
+    def _show_results(self) -> None:
+        where = zone(self.time_zone)
+        columns = columns_for(self.opportunities, self._product, self.time_zone)
+        interval = self.outcome.request.datetime if self.outcome is not None else None
+        self.table.set_opportunities(self.opportunities, columns, where, selected=-1)
+        self.timeline.show(interval, self.opportunities)
+        self.footprints.show(self.opportunities)
+
+    def _mark_stale(self) -> None:
+        with self._lock:
+            run, self._running = self._running, None
+            self._generation += 1
+        if run is not None:
+            run.cancel()
+        self.select(-1)
+        self.state = STALE if self.opportunities else READY
+        if run is not None:
+            self._note = "The request changed; the search was stopped."
+
+    def _on_zone_picked(self, change: traitlets.Bunch) -> None:
+        self.time_zone = change.new
+        if self.opportunities:
+            selected = self.table.selected
+            columns = columns_for(self.opportunities, self._product, self.time_zone)
+            self.table.set_opportunities(
+                self.opportunities, columns, zone(self.time_zone), selected=selected
+            )
+        self._draw_choice()
+
+    def _draw(self) -> None:
+        """Buttons, lines and visibility for the current state."""
+        available = self.searchable
+        if not available:
+            self.state = UNAVAILABLE if self.state != SEARCHING else self.state
+        elif self.state in (UNAVAILABLE, WAITING, READY):
+            self.state = READY if self._request is not None else WAITING
+        searching = self.state == SEARCHING
+        stale = self.state == STALE
+        self.find_button.disabled = searching or self._request is None or not available
+        self.find_button.description = "Search again" if stale else "Find opportunities"
+        self.find_button.button_style = "warning" if stale else ""
+        self.cancel_button.layout.display = None if searching else "none"
+        self.retry_button.layout.display = None if self.state == FAILED else "none"
+        self.zone_picker.layout.display = None if available else "none"
+        self._results.layout.display = None if self.outcome is not None else "none"
+        self._results.layout.opacity = "0.45" if stale else "1"
+        self.progress.value = self._progress_line(available)
+        self._draw_choice()
+
+    def _progress_line(self, available: bool) -> str:
+        note, self._note = self._note, ""
+        if not available:
+            return _html.muted(NO_SEARCH)
+        if self.state == SEARCHING:
+            return self.progress.value  # the search updates it
+        if self.state == STALE:
+            return _html.text(
+                f"{note} The request changed since this search: these windows may no longer "
+                "fit. Search again to choose one.".strip(),
+                style=_html.ERROR_STYLE,
+            )
+        if self.state == WAITING:
+            problem = f" ({self._request_problem})" if self._request_problem else ""
+            return _html.muted(f"{note} Needs a valid area, product and closed interval{problem}.")
+        if self.state == READY:
+            return _html.muted(note or "When can this be imaged? Search before ordering.")
+        if self.state == DONE and self.outcome is not None:
+            found = len(self.opportunities)
+            return _html.muted(
+                f"{found} window{'s' if found != 1 else ''} found in {self.outcome.seconds:.1f} s."
+            )
+        return ""
+
+    def _draw_choice(self) -> None:
+        chosen = self.value
+        self.unchoose_button.layout.display = None if chosen is not None else "none"
+        if chosen is None:
+            self.chosen.value = ""
+            return
+        text = window_text(chosen, zone(self.time_zone))
+        self.chosen.value = "<b>Order this opportunity:</b> " + _html.escape(text)
+
+
+__all__ = ["NO_SEARCH", "OpportunitySection", "search_key"]
