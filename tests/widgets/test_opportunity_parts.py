@@ -3,6 +3,7 @@ timeline strip, footprints linked to a selection, the trade-off advice, escaping
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,11 +16,11 @@ from stat_widgets.widgets.opportunities import (
     OpportunityTimeline,
 )
 from stat_widgets.widgets.opportunities.rows import (
+    cell_text,
     columns_for,
     duration_text,
     opportunity_row,
     window_text,
-    zone,
 )
 from stat_widgets.widgets.opportunities.timeline import timeline_svg
 from stat_widgets.widgets.opportunities.trade_off import clauses, trade_off
@@ -50,41 +51,40 @@ WINDOWS = [window(0.4, 12.0), window(2.4, 9.5, "sat-2"), window(5.4, 30.25), win
 def test_columns_come_from_what_the_windows_and_product_declare() -> None:
     product = Product(
         id="optical",
-        opportunity_properties={"properties": {"gsd": {"title": "Ground sample distance"}}},
+        opportunity_properties={
+            "properties": {"gsd": {"title": "Ground sample distance"}, "platform": {}}
+        },
     )
     columns = columns_for(WINDOWS, product, "Europe/Berlin")
-    assert [c[0] for c in columns] == [
-        "start",
-        "local",
-        "duration",
-        "off_nadir",
-        "satellite",
-        "p:gsd",
-    ]
-    assert columns[1] == ["local", "Start (Europe/Berlin)", "start"]  # sorts as the instant
+    assert [c[0] for c in columns] == ["t", "lt", "d", "on", "sat", "p:gsd"]
+    assert columns[1] == ["lt", "Start (Europe/Berlin)", "t", {"tz": "Europe/Berlin", "of": "t"}]
     assert columns[-1][1] == "Ground sample distance"
-    assert "local" not in [c[0] for c in columns_for(WINDOWS, None, "UTC")]
+    assert "lt" not in [c[0] for c in columns_for(WINDOWS, None, "UTC")]
 
 
-def test_a_row_is_text_with_numbers_to_sort_by() -> None:
+def test_a_row_carries_each_value_once_and_the_column_formats_it() -> None:
     columns = columns_for(WINDOWS, None, "Europe/Berlin")
-    row = opportunity_row(WINDOWS[0], columns, zone("Europe/Berlin"))
-    assert row["start"] == "2031-06-01 09:36:00"
-    assert row["local"] == "2031-06-01 11:36:00 CEST"
-    assert row["duration"] == "40 s" and row["~duration"] == 40.0
-    assert row["off_nadir"] == "12.0°" and row["~off_nadir"] == 12.0
-    assert row["satellite"] == "sat-1"
+    row = opportunity_row(WINDOWS[0], columns)
+    assert row == {"t": round(WINDOWS[0].start.timestamp()), "d": 40, "on": 12.0, "sat": "sat-1"}
+    assert [cell_text(c, row) for c in columns] == [
+        "2031-06-01 09:36:00",
+        "2031-06-01 11:36:00 CEST",
+        "40 s",
+        "12.0°",
+        "sat-1",
+    ]
     assert duration_text(timedelta(minutes=3, seconds=11)) == "3 min 11 s"
 
 
 def test_table_sorts_numbers_as_numbers_and_local_time_as_the_instant() -> None:
     table = OpportunityTable()
-    table.set_opportunities(WINDOWS, columns_for(WINDOWS, None, "Asia/Tokyo"), zone("Asia/Tokyo"))
+    table.set_opportunities(WINDOWS, columns_for(WINDOWS, None, "Asia/Tokyo"))
     assert table.display_order() == [0, 1, 2, 3]  # by start
-    table.sort = ["off_nadir", False]  # a click on the Off-nadir header
+    table.sort = ["on", False]  # a click on the Off-nadir header
     assert table.display_order() == [3, 1, 0, 2]  # 3.0, 9.5, 12.0, 30.25 (as text: 12, 3, 30, 9)
-    table.sort = ["local", True]
+    table.sort = ["lt", True]
     assert table.display_order() == [3, 2, 1, 0]
+    assert table.shown(3)[:2] == ["2031-06-09 09:36:00", "2031-06-09 18:36:00 JST"]
     table.click_row(2)
     assert table.selected_opportunity is WINDOWS[2]
     table.move("ArrowDown")  # in the order shown
@@ -94,28 +94,31 @@ def test_table_sorts_numbers_as_numbers_and_local_time_as_the_instant() -> None:
 
 def test_timeline_marks_every_window_across_the_interval() -> None:
     svg = timeline_svg(INTERVAL, WINDOWS, selected=1)
-    assert svg.count("<rect class='w'") == 3 and svg.count("<rect class='sel'") == 1
-    # a window at 40% of the interval is drawn at 40% of the strip
-    assert "x='240.0'" in svg  # day 2.4 of 10
+    (path,) = re.findall(r"<path class='w' d='([^']*)'/>", svg)
+    assert path.count("M") == 3  # the others, in one path
+    # a window at 84% of the interval is drawn at 84% of the strip
+    assert "M840.0 3h1.5v18h-1.5z" in path
+    assert "<rect class='sel' x='239.0'" in svg  # the chosen one, on top (day 2.4 of 10)
     assert svg.count("<line") == 11  # a tick at each midnight, both ends included
     assert timeline_svg(None, WINDOWS) == "<div class='stat-opp-timeline'></div>"
     timeline = OpportunityTimeline()
     timeline.show(INTERVAL, WINDOWS)
-    before = timeline.value
+    assert "class='sel'" not in timeline.value
     timeline.selected = 3
-    assert timeline.value != before and "data-index='3' x='840.0' y='0'" in timeline.value
+    assert "<rect class='sel' x='839.0'" in timeline.value
 
 
 def test_footprints_follow_the_selection_and_clicks_select() -> None:
     map_ = ipyleaflet.Map()
     footprints = OpportunityFootprints(map_)
     footprints.show(WINDOWS)
-    assert footprints.layer in map_.layers and footprints.highlight in map_.layers
+    assert footprints.layer in map_.layers
     assert len(footprints.layer.data["features"]) == 4
-    assert footprints.highlight.data["features"] == []
+    assert footprints.highlight is None  # made on the first choice
     footprints.click_feature(2)  # what the browser sends on a click
     assert footprints.selected == 2
     assert footprints.highlight.data["features"][0]["id"] == 2
+    assert footprints.highlight in map_.layers
     footprints.clear()
     assert footprints.layer not in map_.layers and footprints.selected == -1
     map_.close()
@@ -162,5 +165,5 @@ def test_server_strings_stay_text() -> None:
     hostile = window(1, 5.0, HOSTILE, note=HOSTILE)
     assert "<img" not in timeline_svg(INTERVAL, [hostile])
     assert HOSTILE in window_text(hostile)  # plain text, escaped where it becomes HTML
-    row = opportunity_row(hostile, columns_for([hostile]), zone("UTC"))
-    assert row["satellite"] == HOSTILE  # the table sets it with textContent
+    row = opportunity_row(hostile, columns_for([hostile]))
+    assert row["sat"] == HOSTILE  # the table sets it with textContent

@@ -91,37 +91,42 @@ def test_search_compare_select_and_stale_on_the_reference_server(
     reference: Any, make_section: Callable[..., OpportunitySection]
 ) -> None:
     section = make_section(reference.url + "/stapi", "optical-vhr", time_zone="Europe/Berlin")
-    assert section.state == WAITING and section.find_button.disabled
+    assert section.state == WAITING and section.control("find")["disabled"]
     searched = request(
         "optical-vhr", FIVE_DAYS, KONSTANZ, filter="view:off_nadir <= 15 and eo:cloud_cover <= 10"
     )
     section.set_request(searched)
-    assert section.state == READY and not section.find_button.disabled
+    assert section.state == READY and not section.control("find")["disabled"]
 
-    section.find_button.click()
+    section.press("find")  # what the button in the front end sends
     assert section.state == DONE
     found = section.opportunities
     with StatClient(reference.url + "/stapi") as client:  # exactly what the client finds
         assert [o.id for o in found] == [o.id for o in client.opportunities(searched)]
     assert found and all(o.off_nadir <= 15 for o in found)
     assert len(section.table.rows) == len(found)
-    assert [c[0] for c in section.table.columns][:3] == ["start", "local", "duration"]
-    assert section.table.rows[0]["local"].endswith("CEST")
+    assert [c[0] for c in section.table.columns] == ["t", "lt", "d", "on", "sun", "sat"]
+    assert section.table.shown(0)[1].endswith("CEST")
     assert len(section.footprints.layer.data["features"]) == len(found)
-    assert section.timeline.value.count("<rect class='w'") == len(found)
+    assert section.timeline.value.count("M") == len(found)
     # the trade-off: the interval without the filter, clause by clause
     assert section.outcome is not None and section.outcome.unfiltered is not None
     total = len(section.outcome.unfiltered)
-    assert f"{len(found)} of {total} windows in 5 days match the filter." in section.advice.value
-    assert f"view:off_nadir ≤ 15 leaves {len(found)} of {total}" in section.advice.value
-    assert "eo:cloud_cover ≤ 10: not known before acquisition" in section.advice.value
+    notes = section.notes_text
+    assert f"{len(found)} of {total} windows in 5 days match the filter." in notes
+    assert f"view:off_nadir ≤ 15 leaves {len(found)} of {total}" in notes
+    assert "eo:cloud_cover ≤ 10: not known before acquisition" in notes
+    assert section.status_text.startswith(f"{len(found)} windows found in ")
 
     # select by row: the map and the timeline follow, the value is the window
     section.table.click_row(1)
     assert section.value is found[1]
     assert section.footprints.highlight.data["features"][0]["id"] == 1
-    assert "class='sel' data-index='1'" in section.timeline.value
-    assert section.chosen.value.startswith("<b>Order this opportunity:</b> ")
+    assert "<rect class='sel'" in section.timeline.value
+    assert section.chosen_text.startswith("Order this opportunity: 20")
+    assert "CEST" in section.chosen_text  # in the chosen zone too
+    section.press("zone", "Asia/Tokyo")
+    assert section.table.columns[1][1] == "Start (Asia/Tokyo)" and "JST" in section.chosen_text
     # select by map click: the row follows
     section.footprints.click_feature(0)
     assert section.value is found[0] and section.table.selected == 0
@@ -131,11 +136,11 @@ def test_search_compare_select_and_stale_on_the_reference_server(
         request("optical-vhr", "2031-06-02T00:00:00Z/2031-06-06T00:00:00Z", KONSTANZ)
     )
     assert section.state == STALE and section.value is None
-    assert section.find_button.description == "Search again"
-    assert "request changed" in section.progress.value
+    assert section.control("find")["label"] == "Search again"
+    assert "request changed" in section.notes_text
     section.table.click_row(0)  # a stale window cannot be chosen
     assert section.value is None and section.table.selected == -1
-    section.find_button.click()
+    section.press("find")
     assert section.state == DONE and section.outcome.unfiltered is None  # no filter: one search
     assert all(o.start >= datetime(2031, 6, 2, tzinfo=UTC) for o in section.opportunities)
 
@@ -152,11 +157,10 @@ def test_foreign_synchronous_search(
     section.search()
     assert section.state == DONE
     assert [o.id for o in section.opportunities] == [f"optical-{k}" for k in range(7)]
-    assert [c[0] for c in section.table.columns] == ["start", "duration", "off_nadir", "satellite"]
-    assert section.table.rows[0]["start"] == "2025-06-01 10:00:00"
-    assert section.table.rows[0]["duration"] == "3 min 00 s"
+    assert [c[0] for c in section.table.columns] == ["t", "d", "on", "sat"]
+    assert section.table.shown(0) == ["2025-06-01 10:00:00", "3 min 00 s", "5.0°", "test-0"]
     # this server does not apply the filter; the advice counts what the clause keeps
-    assert "off_nadir ≤ 8 leaves 4 of 7 windows" in section.advice.value
+    assert "off_nadir ≤ 8 leaves 4 of 7 windows" in section.notes_text
     assert backend.search_posts[-1].get("filter") is None  # the second, unfiltered search
     section.footprints.click_feature(3)
     assert section.value is not None and section.value.id == "optical-3"
@@ -168,16 +172,16 @@ def test_foreign_asynchronous_search_with_progress(
     url, _backend = foreign
     section = make_section(url, "radar", background=True)
     seen: list[str] = []
-    section.progress.observe(lambda c: seen.append(c.new), "value")
+    section.table.observe(lambda c: seen.append(c.new), "status")
     section.set_request(request("radar", FOREIGN_WEEK, AOI))
-    section.find_button.click()
-    assert section.state == SEARCHING and section.find_button.disabled
-    assert section.cancel_button.layout.display is None  # Cancel is offered
+    section.press("find")
+    assert section.state == SEARCHING and section.control("find")["disabled"]
+    assert section.control("cancel") is not None  # Cancel is offered
     wait_until_done(section)
     assert section.state == DONE
     assert [o.id for o in section.opportunities] == [f"radar-{k}" for k in range(7)]
     assert any("Asynchronous search: in_progress" in text for text in seen), seen
-    assert section.cancel_button.layout.display == "none"
+    assert section.control("cancel") is None
     section.table.click_row(6)
     assert section.value is not None and section.value.link("create-order") is not None
 
@@ -194,8 +198,8 @@ def test_cancel_stops_an_asynchronous_search(
     deadline = time.monotonic() + 10
     while run.polls < 1 and time.monotonic() < deadline:
         time.sleep(0.05)
-    section.cancel_button.click()
-    assert section.state == READY and "Search cancelled." in section.progress.value
+    section.press("cancel")
+    assert section.state == READY and "Search cancelled." in section.status_text
     assert run.thread is not None
     run.thread.join(10)
     assert not run.thread.is_alive()  # it stopped at its next poll
@@ -214,12 +218,13 @@ def test_a_failed_search_shows_next_to_the_button_with_retry(
     section.set_request(request("radar", FOREIGN_WEEK, AOI))
     section.search()
     assert section.state == FAILED
-    assert "the tasking desk is closed" in section.error_line.value
-    assert section.retry_button.layout.display is None
+    (note,) = section.table.notes
+    assert "the tasking desk is closed" in note["text"] and note["kind"] == "error"
+    assert note["action"] == "retry" and note["label"] == "Retry"  # next to the button
     backend.outcome = "complete"
-    section.retry_button.click()
+    section.press("retry")
     assert section.state == DONE and len(section.opportunities) == 7
-    assert section.error_line.value == "" and section.retry_button.layout.display == "none"
+    assert all(n["kind"] != "error" for n in section.table.notes)
 
 
 def test_stat_draft_server_says_it_has_no_search(
@@ -228,6 +233,8 @@ def test_stat_draft_server_says_it_has_no_search(
     section = make_section(reference.url, "optical-vhr")
     section.set_request(request("optical-vhr", FIVE_DAYS, KONSTANZ))
     assert section.state == UNAVAILABLE
-    assert section.progress.value.count(NO_SEARCH) == 1
-    assert section.find_button.disabled and section.search() is None
+    assert section.status_text == NO_SEARCH and section.table.notes == []
+    assert section.table.controls == [] and section.table.columns == []  # one line, no table
+    assert section.timeline.layout.display == "none"
+    assert section.search() is None
     assert section.value is None

@@ -1,7 +1,8 @@
 """``OpportunityFootprints``: the windows' footprints on the AOI map, linked to the table.
 
 Two ``StyledLayer``s (the order browser's: the style travels once, not in every feature): all
-footprints in one layer, the selected one alone in a second layer on top, so that selecting a
+footprints in one layer, the selected one alone in a second layer on top (made on the first
+choice), so that selecting a
 window sends one footprint, not all of them again. Clicking a footprint selects its window;
 ``selected`` is an index into the windows last given to :meth:`show`. The layers are added to
 the map the section is given and removed by :meth:`clear`, leaving the AOI as it was.
@@ -33,21 +34,10 @@ SELECTED_STYLE = {
     "opacity": 1.0,
     "fillOpacity": 0.3,
 }
-#: Coordinates are sent rounded to this many decimals (about 1 cm): what a map can show.
-DECIMALS = 7
-
-
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, DECIMALS)
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    return value
 
 
 def _feature(index: int, geometry: dict[str, Any]) -> dict[str, Any]:
-    shape = {k: (_rounded(v) if k == "coordinates" else v) for k, v in geometry.items()}
-    return {"type": "Feature", "id": index, "geometry": shape, "properties": {}}
+    return {"type": "Feature", "id": index, "geometry": geometry, "properties": {}}
 
 
 class OpportunityFootprints(traitlets.HasTraits):
@@ -64,14 +54,13 @@ class OpportunityFootprints(traitlets.HasTraits):
             hover_style={"weight": 3, "fillOpacity": 0.25},
             name="Opportunities",
         )
-        self.highlight = StyledLayer(data=_EMPTY, style=SELECTED_STYLE, name="Chosen opportunity")
         self.layer.on_click(self._clicked)
-        self.highlight.on_click(self._clicked)
+        self.highlight: StyledLayer | None = None  # made on the first choice
         self._features: list[dict[str, Any]] = []
 
     @property
-    def layers(self) -> tuple[StyledLayer, StyledLayer]:
-        return (self.layer, self.highlight)
+    def layers(self) -> tuple[StyledLayer, ...]:
+        return (self.layer,) if self.highlight is None else (self.layer, self.highlight)
 
     def show(self, opportunities: Sequence[Opportunity], selected: int = -1) -> None:
         """Draw the footprints of ``opportunities`` (on the map, over the AOI)."""
@@ -88,15 +77,19 @@ class OpportunityFootprints(traitlets.HasTraits):
         self._features = []
         self.selected = -1
         self.layer.data = _EMPTY
-        self.highlight.data = _EMPTY
+        if self.highlight is not None:
+            self.highlight.data = _EMPTY
         if self.map is not None and self.map.comm is not None:
             kept = tuple(x for x in self.map.layers if x not in self.layers)
             if len(kept) != len(self.map.layers):
                 self.map.layers = kept
 
     def _attach(self) -> None:
-        if self.map is not None and self.layer not in self.map.layers:
-            self.map.layers = (*self.map.layers, *self.layers)
+        if self.map is None:
+            return
+        missing = [x for x in self.layers if x not in self.map.layers]
+        if missing:
+            self.map.layers = (*self.map.layers, *missing)
 
     @traitlets.observe("selected")
     def _on_selected(self, _change: object) -> None:
@@ -104,11 +97,14 @@ class OpportunityFootprints(traitlets.HasTraits):
 
     def _draw_selected(self) -> None:
         if 0 <= self.selected < len(self._features):
-            self.highlight.data = {
-                "type": "FeatureCollection",
-                "features": [self._features[self.selected]],
-            }
-        else:
+            data = {"type": "FeatureCollection", "features": [self._features[self.selected]]}
+            if self.highlight is None:
+                self.highlight = StyledLayer(data=data, style=SELECTED_STYLE, name="Chosen window")
+                self.highlight.on_click(self._clicked)
+                self._attach()
+            else:
+                self.highlight.data = data
+        elif self.highlight is not None:
             self.highlight.data = _EMPTY
 
     # -- events ---------------------------------------------------------------------------------

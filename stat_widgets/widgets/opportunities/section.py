@@ -27,7 +27,6 @@ import traitlets
 from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
-from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, window_text, zone
@@ -89,49 +88,22 @@ class OpportunitySection(widgets.VBox):
         self._lock = threading.Lock()
         self._offers: dict[str, bool] = {}
         self._note = ""
+        self._status = ""
         self.opportunities: list[Opportunity] = []
         self.outcome: SearchOutcome | None = None
         self.feedback = ErrorLabel()
-        self.find_button = widgets.Button(
-            description="Find opportunities", icon="search", disabled=True
-        )
-        self.cancel_button = widgets.Button(description="Cancel", icon="stop")
-        self.retry_button = widgets.Button(description="Retry", icon="refresh")
-        self.zone_picker = widgets.Dropdown(
-            options=list(dict.fromkeys([time_zone, *ZONES])),
-            value=time_zone,
-            description="Time zone",
-            layout=widgets.Layout(width="260px"),
-        )
-        self.progress = widgets.HTML()
-        self.error_line = widgets.HTML()
-        self.advice = widgets.HTML()
-        self.chosen = widgets.HTML()
-        self.unchoose_button = widgets.Button(description="Order without a window", icon="times")
-        self.table = OpportunityTable()
+        # the buttons, the time zone, the progress and the advice live in the table's own
+        # front end (``controls``, ``status``, ``notes``): one model instead of a dozen
+        self.table = OpportunityTable(empty_text="Search to see when this can be imaged.")
         self.timeline = OpportunityTimeline(layout=widgets.Layout(width="100%"))
         self.footprints = OpportunityFootprints(aoi_map)
-        self._results = widgets.VBox([self.advice, self.table, self.timeline])
-        super().__init__(
-            [
-                widgets.HBox(
-                    [self.find_button, self.cancel_button, self.zone_picker, self.progress],
-                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
-                ),
-                widgets.HBox([self.error_line, self.retry_button]),
-                self._results,
-                widgets.HBox([self.chosen, self.unchoose_button]),
-                self.feedback,
-            ],
-            **kwargs,
-        )
+        self._zones = list(dict.fromkeys([time_zone, *ZONES]))
+        self._advice: list[str] = []
+        self._error = ""
+        super().__init__([self.table, self.timeline, self.feedback], **kwargs)
         self.add_class("stat-opportunity-section")
         self.time_zone = time_zone
-        self.find_button.on_click(lambda _b: self.find())
-        self.retry_button.on_click(lambda _b: self.find())
-        self.cancel_button.on_click(lambda _b: self.cancel())
-        self.unchoose_button.on_click(lambda _b: self.select(-1))
-        self.zone_picker.observe(self._on_zone_picked, "value")
+        self.table.on_control(self._on_control)
         self.table.observe(lambda c: self.select(c.new), "selected")
         self.footprints.observe(lambda c: self.select(c.new), "selected")
         self._draw()
@@ -171,12 +143,15 @@ class OpportunitySection(widgets.VBox):
     # -- public --------------------------------------------------------------------------------
     @property
     def searchable(self) -> bool:
-        """Whether this server (and the chosen product) searches opportunities."""
-        product_id = self._product.id if self._product is not None else None
-        key = product_id or ""
+        """Whether this server (and the chosen product) searches opportunities. Before a product
+        is chosen only the dialect is asked (a STAT draft server never searches); each
+        product's answer is kept, so redrawing asks the server nothing."""
+        key = self._product.id if self._product is not None else ""
         if key not in self._offers:
             try:
-                self._offers[key] = self._client.offers_opportunities(product_id)
+                if self._client.dialect != "stapi":
+                    return False
+                self._offers[key] = True if not key else self._client.offers_opportunities(key)
             except StatError:
                 return False  # asked again next time: the server may come back
         return self._offers[key]
@@ -227,11 +202,30 @@ class OpportunitySection(widgets.VBox):
         self.timeline.selected = index
         if self.value is not chosen:
             self.value = chosen
-        self._draw_choice()
+        self.table.notes = self._notes()
 
     @property
     def running(self) -> Search | None:
         return self._running
+
+    def press(self, name: str, value: Any = None) -> None:
+        """What the front end sends when control ``name`` is used (``find``, ``cancel``,
+        ``retry``, ``unchoose``, ``zone`` with a zone name)."""
+        self.table.press(name, value)
+
+    def control(self, name: str) -> dict[str, Any] | None:
+        """The control ``name`` as the front end shows it (None while it is not shown)."""
+        return next((c for c in self.table.controls if c["name"] == name), None)
+
+    def _on_control(self, name: str, value: Any) -> None:
+        if name in ("find", "retry"):
+            self.find()
+        elif name == "cancel":
+            self.cancel()
+        elif name == "unchoose":
+            self.select(-1)
+        elif name == "zone" and value in self._zones:
+            self._on_zone_picked(value)
 
     def close(self) -> None:
         """Stop a running search, take the footprints off the map, close every widget."""
@@ -259,44 +253,47 @@ class OpportunitySection(widgets.VBox):
             self._running = run
         self.select(-1)
         self.state = SEARCHING
-        self.error_line.value = ""
-        self.progress.value = _html.muted("Searching…")
+        self._error = ""
+        self._status = "Searching…"
         self._draw()
         return run
 
     def _on_progress(self, code: str) -> None:
         run = self._running
         polls = run.polls if run is not None else 0
-        self.progress.value = _html.muted(
-            f"Asynchronous search: {code or 'running'} (checked {polls}×)…"
-        )
+        self._status = f"Asynchronous search: {code or 'running'} (checked {polls}×)…"
+        self.table.status = self._status
 
     def _finished(self, run: Search, outcome: SearchOutcome) -> None:
         with self._lock:
             if run.generation != self._generation or outcome.cancelled:
                 return  # cancelled, or a newer search (or request) took over
             self._running = None
+        self.show(outcome)
+
+    def show(self, outcome: SearchOutcome) -> None:
+        """Show what a search found (or why it failed): the table, the footprints, the
+        timeline and the advice. A search started here ends in this; a search made with the
+        client in Python can be shown with ``SearchOutcome(request, matched=found)``."""
         self.outcome = outcome
         self._searched_key = search_key(outcome.request)
         if outcome.error is not None:
             self.state = FAILED
-            self.error_line.value = _html.error(f"The search failed: {outcome.error}")
+            self._error = f"The search failed: {outcome.error}"
             self._draw()
             return
-        self.opportunities = outcome.matched
+        self.opportunities = list(outcome.matched)
         self.state = DONE if search_key(self._request) == self._searched_key else STALE
-        advice = trade_off(
+        self._advice = trade_off(
             outcome.matched, outcome.request.datetime, outcome.request.filter, outcome.unfiltered
         ).lines()
-        self.advice.value = "<br>".join(_html.escape(line) for line in advice)
         self._show_results()
         self._draw()
 
     def _show_results(self) -> None:
-        where = zone(self.time_zone)
         columns = columns_for(self.opportunities, self._product, self.time_zone)
         interval = self.outcome.request.datetime if self.outcome is not None else None
-        self.table.set_opportunities(self.opportunities, columns, where, selected=-1)
+        self.table.set_opportunities(self.opportunities, columns, selected=-1)
         self.timeline.show(interval, self.opportunities)
         self.footprints.show(self.opportunities)
 
@@ -307,72 +304,121 @@ class OpportunitySection(widgets.VBox):
         if run is not None:
             run.cancel()
         self.select(-1)
-        self.state = STALE if self.opportunities else READY
+        self.state = STALE if self.outcome is not None and self.outcome.error is None else READY
         if run is not None:
             self._note = "The request changed; the search was stopped."
 
-    def _on_zone_picked(self, change: traitlets.Bunch) -> None:
-        self.time_zone = change.new
-        if self.opportunities:
-            selected = self.table.selected
-            columns = columns_for(self.opportunities, self._product, self.time_zone)
-            self.table.set_opportunities(
-                self.opportunities, columns, zone(self.time_zone), selected=selected
-            )
-        self._draw_choice()
+    def _on_zone_picked(self, name: str) -> None:
+        zone(name)  # a ValueError for a zone that does not exist
+        self.time_zone = name
+        if self.opportunities:  # the columns change, the rows (UTC) stay
+            self.table.columns = columns_for(self.opportunities, self._product, name)
+        self._draw()
 
     def _draw(self) -> None:
-        """Buttons, lines and visibility for the current state."""
+        """Controls, lines and visibility for the current state, in one message."""
         available = self.searchable
         if not available:
             self.state = UNAVAILABLE if self.state != SEARCHING else self.state
         elif self.state in (UNAVAILABLE, WAITING, READY):
             self.state = READY if self._request is not None else WAITING
-        searching = self.state == SEARCHING
-        stale = self.state == STALE
-        self.find_button.disabled = searching or self._request is None or not available
-        self.find_button.description = "Search again" if stale else "Find opportunities"
-        self.find_button.button_style = "warning" if stale else ""
-        self.cancel_button.layout.display = None if searching else "none"
-        self.retry_button.layout.display = None if self.state == FAILED else "none"
-        self.zone_picker.layout.display = None if available else "none"
-        self._results.layout.display = None if self.outcome is not None else "none"
-        self._results.layout.opacity = "0.45" if stale else "1"
-        self.progress.value = self._progress_line(available)
-        self._draw_choice()
+        self.timeline.layout.display = (
+            None
+            if available and self.outcome is not None and self.outcome.error is None
+            else "none"
+        )
+        with self.table.hold_sync():
+            self.table.controls = self._controls()
+            self.table.status = self._status_line()
+            self.table.notes = self._notes()
 
-    def _progress_line(self, available: bool) -> str:
-        note, self._note = self._note, ""
-        if not available:
-            return _html.muted(NO_SEARCH)
+    def _controls(self) -> list[dict[str, Any]]:
+        if self.state == UNAVAILABLE:
+            return []  # one line, no buttons
+        searching, stale = self.state == SEARCHING, self.state == STALE
+        find = {
+            "name": "find",
+            "kind": "button",
+            "label": "Search again" if stale else "Find opportunities",
+            "disabled": searching or self._request is None or self.state == UNAVAILABLE,
+            "pressed": stale,
+            "title": "Search the windows for the area, product, interval and filters above",
+        }
+        controls = [find]
+        if searching:
+            controls.append({"name": "cancel", "kind": "button", "label": "Cancel"})
+        controls.append(
+            {
+                "name": "zone",
+                "kind": "select",
+                "label": "Time zone",
+                "choices": self._zones,
+                "value": self.time_zone,
+            }
+        )
+        return controls
+
+    def _status_line(self) -> str:
+        if self.state == UNAVAILABLE:
+            return NO_SEARCH
         if self.state == SEARCHING:
-            return self.progress.value  # the search updates it
-        if self.state == STALE:
-            return _html.text(
-                f"{note} The request changed since this search: these windows may no longer "
-                "fit. Search again to choose one.".strip(),
-                style=_html.ERROR_STYLE,
-            )
+            return self._status
         if self.state == WAITING:
             problem = f" ({self._request_problem})" if self._request_problem else ""
-            return _html.muted(f"{note} Needs a valid area, product and closed interval{problem}.")
+            return f"Needs a valid area, product and closed interval{problem}."
         if self.state == READY:
-            return _html.muted(note or "When can this be imaged? Search before ordering.")
-        if self.state == DONE and self.outcome is not None:
+            note, self._note = self._note, ""
+            return note or "When can this be imaged? Search before ordering."
+        if self.state in (DONE, STALE) and self.outcome is not None:
             found = len(self.opportunities)
-            return _html.muted(
+            return (
                 f"{found} window{'s' if found != 1 else ''} found in {self.outcome.seconds:.1f} s."
             )
         return ""
 
-    def _draw_choice(self) -> None:
+    def _notes(self) -> list[dict[str, Any]]:
+        notes: list[dict[str, Any]] = []
+        if self._error and self.state == FAILED:
+            notes.append(
+                {"text": self._error, "kind": "error", "action": "retry", "label": "Retry"}
+            )
+        if self.state == STALE:
+            note, self._note = self._note, ""
+            notes.append(
+                {
+                    "text": f"{note} The request changed since this search: these windows may "
+                    "no longer fit. Search again to choose one.".strip(),
+                    "kind": "error",
+                }
+            )
+        if self.state in (DONE, STALE):
+            notes += [{"text": line, "kind": "muted"} for line in self._advice]
         chosen = self.value
-        self.unchoose_button.layout.display = None if chosen is not None else "none"
-        if chosen is None:
-            self.chosen.value = ""
-            return
-        text = window_text(chosen, zone(self.time_zone))
-        self.chosen.value = "<b>Order this opportunity:</b> " + _html.escape(text)
+        if chosen is not None:
+            text = window_text(chosen, zone(self.time_zone))
+            notes.append(
+                {
+                    "text": f"Order this opportunity: {text}",
+                    "kind": "chosen",
+                    "action": "unchoose",
+                    "label": "Order without a window",
+                }
+            )
+        return notes
+
+    @property
+    def chosen_text(self) -> str:
+        """The line that says which window will be ordered ("" when none is chosen)."""
+        return next((n["text"] for n in self.table.notes if n.get("kind") == "chosen"), "")
+
+    @property
+    def status_text(self) -> str:
+        return self.table.status
+
+    @property
+    def notes_text(self) -> str:
+        """Every note line, one per line (advice, staleness, errors)."""
+        return "\n".join(n["text"] for n in self.table.notes)
 
 
 __all__ = ["NO_SEARCH", "OpportunitySection", "search_key"]

@@ -8,11 +8,10 @@ arrow keys synced back as ``selected``, every string set with ``textContent``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
 from typing import Any
 
 from stat_widgets.models import Opportunity
-from stat_widgets.widgets.opportunities.rows import opportunity_row
+from stat_widgets.widgets.opportunities.rows import cell_text, opportunity_rows
 from stat_widgets.widgets.order_browser.table import RecordTable
 
 
@@ -23,7 +22,7 @@ class OpportunityTable(RecordTable):
     def __init__(self, **kwargs: Any) -> None:
         defaults = {
             "columns": [],
-            "sort": ["start", False],
+            "sort": ["t", False],
             "label": "Opportunities",
             "empty_text": "No windows found.",
         }
@@ -33,23 +32,26 @@ class OpportunityTable(RecordTable):
     def set_opportunities(
         self,
         opportunities: Sequence[Opportunity],
-        columns: Sequence[Sequence[str]],
-        where: tzinfo,
+        columns: Sequence[Sequence[Any]],
         *,
         selected: int = -1,
     ) -> None:
-        """Show ``opportunities`` in ``columns`` (see ``rows.columns_for``), local times in
-        ``where``, in one message to the front end."""
+        """Show ``opportunities`` in ``columns`` (see ``rows.columns_for``), in one message to
+        the front end."""
         self.opportunities = list(opportunities)
         with self.hold_sync():
             self.columns = [list(c) for c in columns]
-            self.rows = [opportunity_row(o, columns, where) for o in self.opportunities]
+            self.rows = opportunity_rows(self.opportunities, columns)
             self.selected = selected if 0 <= selected < len(self.opportunities) else -1
 
     @property
     def selected_opportunity(self) -> Opportunity | None:
         ok = 0 <= self.selected < len(self.opportunities)
         return self.opportunities[self.selected] if ok else None
+
+    def shown(self, index: int) -> list[str]:
+        """The texts of row ``index`` as the front end shows them."""
+        return [cell_text(column, self.rows[index]) for column in self.columns]
 
     def click_row(self, index: int) -> None:
         """What a click on row ``index`` (into the listing) does in the front end."""

@@ -133,14 +133,43 @@ function render({ model, el }) {
     });
     return order;
   }
-  function cell(key, value) {
+  // A column's optional format (its 4th entry) turns a number into text here, so rows carry
+  // each value once: {n: decimals, u: unit}, {s: 1} (seconds as a duration), {utc: 1} (Unix
+  // seconds as UTC "YYYY-MM-DD hh:mm:ss"), {tz: zone, of: key} (column key's instant there).
+  const zoned = {};
+  function localTime(seconds, tz) {
+    const at = new Date(seconds * 1000);
+    if (typeof seconds !== "number" || isNaN(at)) return "";
+    const f = (zoned[tz] = zoned[tz] || new Intl.DateTimeFormat("en-GB", {
+      timeZone: tz, hourCycle: "h23", timeZoneName: "short", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    }));
+    const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+  }
+  function duration(seconds) {
+    const t = Math.round(seconds), h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60);
+    const pad = (x) => String(x).padStart(2, "0");
+    return h ? `${h} h ${pad(m)} min` : m ? `${m} min ${pad(t % 60)} s` : `${t} s`;
+  }
+  function shownText(column, row) {
+    const fmt = column[3], value = row[column[0]];
+    if (!fmt) return str(value);
+    if (fmt.tz) return localTime(row[fmt.of], fmt.tz);
+    if (typeof value !== "number") return str(value);
+    if (fmt.s) return duration(value);
+    if (fmt.utc) return new Date(value * 1000).toISOString().slice(0, 19).replace("T", " ");
+    return (fmt.n === undefined ? String(value) : value.toFixed(fmt.n)) + (fmt.u || "");
+  }
+  function cell(column, row) {
+    const key = column[0], value = shownText(column, row);
     const td = make("td", "sot-" + key);
-    const stage = key === "status" && stageOf[str(value).toLowerCase()];
+    const stage = key === "status" && stageOf[value.toLowerCase()];
     if (stage) {
-      const badge = make("span", "sot-badge", str(value));
+      const badge = make("span", "sot-badge", value);
       badge.style.background = stage.css;
       td.append(badge);
-    } else td.textContent = str(value);
+    } else td.textContent = value;
     return td;
   }
   function drawBody() {
@@ -150,13 +179,15 @@ function render({ model, el }) {
     body.replaceChildren(...shown.map((i) => {
       const tr = make("tr");
       tr.dataset.index = String(i);
-      for (const [key] of columns) {
-        const td = tr.appendChild(cell(key, rows[i][key]));
+      for (const column of columns) {
+        const key = column[0];
+        const td = tr.appendChild(cell(column, rows[i]));
         if (key === "id") td.title = "Show order " + str(rows[i].id);
       }
       return tr;
     }));
     empty.style.display = rows.length ? "none" : "";
+    scroll.style.display = columns.length ? "" : "none"; // no columns: controls and notes only
     drawSelected();
   }
   function drawSelected() {
