@@ -28,7 +28,9 @@ from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
+from stat_widgets.widgets.opportunities.ordering import chosen_line
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, window_text, zone
 from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
 from stat_widgets.widgets.opportunities.table import OpportunityTable
@@ -109,6 +111,28 @@ class OpportunitySection(widgets.VBox):
         self._draw()
 
     # -- the section contract ------------------------------------------------------------------
+    @classmethod
+    def in_form(cls, context: Any) -> OpportunitySection:
+        """The section as ``OrderForm`` makes it from its ``SectionContext``; the form then
+        hands it the AOI map (``use_map``)."""
+        return cls(context.client)
+
+    def use_map(self, aoi_map: ipyleaflet.Map) -> None:
+        """Draw the footprints on ``aoi_map`` (the form's AOI map)."""
+        self.footprints.map = aoi_map
+
+    @property
+    def widget(self) -> OpportunitySection:
+        return self
+
+    @property
+    def summary(self) -> str:
+        """For the review: the window ordered, or that none is chosen."""
+        chosen = self.value
+        if chosen is None:
+            return "none chosen: the order leaves the time to the provider"
+        return chosen_line(chosen, self.time_zone)
+
     @property
     def missing(self) -> str:
         return ""  # optional: without a window the request is ordered as it is
@@ -227,14 +251,19 @@ class OpportunitySection(widgets.VBox):
         elif name == "zone" and value in self._zones:
             self._on_zone_picked(value)
 
+    def _closes_with(self) -> list[widgets.Widget]:
+        """The footprint layers: on the AOI map only while there are results
+        (``_lifecycle.close_tree`` closes them with the section)."""
+        if self._running is not None:
+            self.cancel()  # the form is closing: nothing may draw into it any more
+        return list(self.footprints.layers)
+
     def close(self) -> None:
         """Stop a running search, take the footprints off the map, close every widget."""
         self.cancel()
         if self.comm is not None:
             self.footprints.clear()
-        for layer in self.footprints.layers:
-            layer.close()
-        super().close()
+        close_tree(self)
 
     # -- internals -----------------------------------------------------------------------------
     def _new_search(self) -> Search | None:
