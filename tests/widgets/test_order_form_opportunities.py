@@ -179,3 +179,43 @@ def test_stat_draft_server_says_so_in_one_line_and_orders_as_before(
     assert form.opportunity is None
     order = form.submit()
     assert order.request is not None and order.request.datetime == form.request.datetime
+
+
+def test_order_app_orders_a_window_and_my_orders_shows_it(
+    make_stat_server: Callable[..., Any], make_app: Callable[..., Any]
+) -> None:
+    server = make_stat_server()  # its clock at the wall clock's time, as the app's presets
+    app = make_app(server.url + "/stapi")
+    form, browser = app.form, app.browser
+    assert form is not None and browser is not None
+    fill(form, "optical-vhr", KONSTANZ)
+    form.opportunities.search()
+    form.opportunities.table.click_row(1)
+    chosen = form.opportunity
+    assert chosen is not None
+    form.review.submit_button.click()
+    assert browser.selected_id == form.last_order.id
+    shown = browser.details.html.value
+    assert f"Ordered window: {chosen.datetime}" in shown
+    assert f"satellite {chosen.satellite}" in shown
+
+
+def test_an_order_without_a_window_shows_none() -> None:
+    from stat_widgets.models import Order
+    from stat_widgets.widgets.order_browser.details import window_html
+
+    plain = Order(id="x", status="received", created=FIXED_NOW)
+    assert window_html(plain) == ""
+    hostile = Order(
+        id="y",
+        status="received",
+        created=FIXED_NOW,
+        request={
+            "datetime": "2031-03-02T10:00:00Z/2031-03-02T10:01:00Z",
+            "product_id": "p",
+            "geometry": AOI,
+        },
+        opportunity_properties={"platform": "<script>alert(1)</script>", "off_nadir": 7},
+    )
+    shown = window_html(hostile)
+    assert "<script" not in shown and "&lt;script&gt;" in shown and "off-nadir 7.0°" in shown
