@@ -4,8 +4,13 @@ exactly that window in the new order on the server (the reference server's STAPI
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -66,19 +71,22 @@ def test_find_choose_and_order_a_window(
     expect(opportunities.locator(".stat-opp-timeline path.w")).to_have_count(1)
     shots.take(page, "windows-found", element=opportunities, publish="opportunities.png")
 
+    # a second start column in the zone chosen, formatted in the browser
+    opportunities.locator("select").select_option("Europe/Berlin")
+    expect(opportunities.locator("th").nth(1)).to_have_text("Start (Europe/Berlin)")
     row = rows.nth(ROW)
     start_utc = row.locator("td").first.inner_text()  # "2031-06-03 10:17:26"
-    local = row.locator("td").nth(1).inner_text()
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", start_utc), start_utc
-    assert local == start_utc or local.startswith("20"), local  # the kernel's zone: UTC
+    berlin = _at(start_utc).astimezone(ZoneInfo("Europe/Berlin"))
+    expected = berlin.strftime("%Y-%m-%d %H:%M:%S ") + str(berlin.tzname())
+    expect(row.locator("td").nth(1)).to_have_text(expected)
     row.click()
     expect(row).to_have_class(re.compile(r"\bsot-selected\b"))
     expect(opportunities).to_contain_text("Order this opportunity: " + start_utc)
     expect(opportunities.locator(".stat-opp-timeline rect.sel")).to_have_count(1)
 
-    body = flow.request_preview(
-        page, app, lambda b: b.get("datetime", "").startswith(_iso(start_utc))
-    )
+    body = preview(page, app, lambda b: b.get("datetime", "").startswith(_iso(start_utc)))
+    assert "product_id" not in body  # STAPI's body: the product is in the order link's URL
     review = flow.order_form(app).locator(".widget-html", has_text="Order this opportunity")
     expect(review.first).to_be_visible()
     shots.take(page, "window-chosen", element=flow.order_form(app), publish="opportunity-form.png")
@@ -101,7 +109,25 @@ def test_find_choose_and_order_a_window(
     shots.take(page, "my-orders-window", element=app)
 
 
+def preview(
+    page: Page, app: Locator, until: Callable[[dict[str, Any]], bool], timeout: float = 15.0
+) -> dict[str, Any]:
+    """The body the review shows (a STAPI order body: no product_id), once ``until`` holds."""
+    shown = flow.order_form(app).locator("pre", has_text='"datetime"')
+    deadline = time.monotonic() + timeout
+    while True:
+        body = json.loads(shown.inner_text()) if shown.count() == 1 else None
+        if body is not None and until(body):
+            return body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the review never showed the window; it shows {body}")
+        page.wait_for_timeout(200)
+
+
+def _at(shown: str) -> datetime:
+    return datetime.strptime(shown, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+
+
 def _iso(shown: str) -> str:
     """The table's UTC text as the start of an RFC 3339 interval."""
-    at = datetime.strptime(shown, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-    return at.strftime("%Y-%m-%dT%H:%M:%S")
+    return _at(shown).strftime("%Y-%m-%dT%H:%M:%S")

@@ -24,6 +24,7 @@ class OpportunityTable(RecordTable):
             "columns": [],
             "sort": ["t", False],
             "label": "Opportunities",
+            "kind": "stat-opportunity-table",
             "empty_text": "No windows found.",
         }
         super().__init__(**{**defaults, **kwargs})

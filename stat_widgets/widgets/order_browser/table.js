@@ -11,7 +11,7 @@ const str = (v) => (v === null || v === undefined ? "" : String(v));
 const pair = (c) => (Array.isArray(c) ? c : [c, c]);
 
 function render({ model, el }) {
-  el.classList.add("stat-order-table");
+  el.classList.add("stat-record-table", model.get("kind")); // CSS scope; what it shows
   const bars = make("div");
   const status = make("span", "sot-muted");
   const notes = make("div");

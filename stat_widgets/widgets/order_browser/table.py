@@ -114,6 +114,9 @@ class RecordTable(anywidget.AnyWidget):
     stages = traitlets.List(help="status colours: {name, css, statuses}").tag(sync=True)
     busy = traitlets.Bool(False, help="loading: controls disabled, 'Loading…' shown").tag(sync=True)
     label = traitlets.Unicode("Orders", help="what the rows are, for screen readers").tag(sync=True)
+    kind = traitlets.Unicode(
+        "stat-order-table", help="CSS class of the table's element (what its rows are)"
+    ).tag(sync=True)
     empty_text = traitlets.Unicode("No orders to show.", help="shown when there are no rows").tag(
         sync=True
     )
