@@ -82,9 +82,9 @@ class OrderBrowser(widgets.GridBox):
         self.selected_order: Order | None = None
         self.last_export: Any = None
         self.last_export_count = 0
-        cell = widgets.Layout(min_width="0")  # one layout model for both cells
-        self.table = OrderTable(layout=cell)
-        self.map = FootprintMap(layout=cell)
+        # grid cells may shrink below their content's width (the table scrolls instead)
+        self.table = OrderTable(layout=widgets.Layout(min_width="0"))
+        self.map = FootprintMap(layout=widgets.Layout(min_width="0", height="360px"))
         self.children = (self.table, self.map)
         self.table.on_control(self._on_control)
         self.table.observe(lambda c: self._row_chosen(c.new), "selected")
