@@ -61,13 +61,12 @@ class OrderBrowser(widgets.GridBox):
         **kwargs: Any,
     ) -> None:
         self._ready = False
-        kwargs.setdefault(
-            "layout",
-            widgets.Layout(
-                grid_template_columns="minmax(0, 3fr) minmax(280px, 2fr)", grid_gap="8px"
-            ),
-        )
-        super().__init__(**kwargs)
+        # One layout model for the grid and both its cells, which may shrink below their
+        # content's width (the table scrolls instead). The grid's columns come from the
+        # table's stylesheet (``.stat-order-browser``), the map's height from ipyleaflet's
+        # (400 px): each layout model is about 1 KB of state, and time, at every build.
+        cell = kwargs.pop("layout", None) or widgets.Layout(min_width="0")
+        super().__init__(layout=cell, **kwargs)
         self.add_class("stat-order-browser")
         self.providers: list[Provider] = providers_of(providers, token=token)
         self.pager = OrderPager(self.providers, page_size=page_size)
@@ -82,9 +81,8 @@ class OrderBrowser(widgets.GridBox):
         self.selected_order: Order | None = None
         self.last_export: Any = None
         self.last_export_count = 0
-        # grid cells may shrink below their content's width (the table scrolls instead)
-        self.table = OrderTable(layout=widgets.Layout(min_width="0"))
-        self.map = FootprintMap(layout=widgets.Layout(min_width="0", height="360px"))
+        self.table = OrderTable(layout=cell)
+        self.map = FootprintMap(layout=cell)
         self.children = (self.table, self.map)
         self.table.on_control(self._on_control)
         self.table.observe(lambda c: self._row_chosen(c.new), "selected")

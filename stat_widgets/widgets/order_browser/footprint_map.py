@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import ipyleaflet
-import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.models import Order
@@ -38,7 +37,7 @@ Bounds = tuple[float, float, float, float]  # west, south, east, north
 _EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 _OTHER = "other"  # the layer of statuses this package does not know
 #: The map's drawing area, roughly, for choosing a zoom that shows a whole footprint.
-_VIEW: dict[str, Any] = {"width_px": 420, "height_px": 300, "max_zoom": 15}
+_VIEW: dict[str, Any] = {"width_px": 420, "height_px": 340, "max_zoom": 15}
 _PAGE_STYLE = {"weight": 1.5, "opacity": 0.8, "fillOpacity": 0.15}
 _SELECTED_STYLE = {"weight": 4, "opacity": 1.0, "fillOpacity": 0.45}
 
@@ -121,10 +120,16 @@ class FootprintMap(ClosesTree, ipyleaflet.Map):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        if "layout" not in kwargs:  # not made (a model of its own) when one is given
-            kwargs["layout"] = widgets.Layout(height="360px", width="100%")
+        grab = ipyleaflet.MapStyle()  # one model for the cursor at rest and while dragging
         super().__init__(
-            center=(20, 0), zoom=1, scroll_wheel_zoom=True, panes={PANE: PANE_STYLE}, **kwargs
+            center=(20, 0),
+            zoom=1,
+            scroll_wheel_zoom=True,
+            panes={PANE: PANE_STYLE},
+            default_style=grab,
+            dragging_style=grab,
+            style=grab,
+            **kwargs,
         )
         self.world_layer: ipyleaflet.GeoJSON | None = None  # on the first front-end report
         self.stage_layers: dict[str, StyledLayer] = {}  # made when a stage first shows
