@@ -399,6 +399,22 @@ def live_models() -> int:
     return len(_instances)
 
 
+def test_the_grid_and_its_cells_share_one_layout_unless_one_is_given(
+    server_250: Any, make_browser: Callable[..., OrderBrowser]
+) -> None:
+    import ipywidgets
+
+    browser = make_browser(server_250.url, page_size=5)
+    assert browser.layout is browser.table.layout is browser.map.layout
+    assert browser.layout.min_width == "0"  # the columns are the table stylesheet's
+    assert ".stat-order-browser { grid-template-columns:" in browser.table._css
+    given = ipywidgets.Layout(width="900px", grid_template_columns="1fr 1fr")
+    browser = make_browser(server_250.url, page_size=5, layout=given)
+    assert browser.layout is given
+    assert browser.table.layout is browser.map.layout is not given
+    assert browser.table.layout.grid_template_columns is None
+
+
 def test_close_closes_every_model_the_browser_made(server_250: Any) -> None:
     before = live_models()
     browser = OrderBrowser(server_250.url, page_size=10, auto_refresh=30)
