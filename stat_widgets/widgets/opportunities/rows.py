@@ -7,7 +7,7 @@ product declares (a STAPI product's ``opportunity_properties`` schema), titled a
 them. A record carries each value once, raw: a number travels as a number (the start as Unix
 seconds) and the front end formats it as its column says (``[key, label, by, format]``, see
 ``order_browser/table.js``), so it sorts as a number, and the local start is derived from the
-UTC one there, so changing the time zone sends the columns, not the rows. ``cell_text`` is
+UTC one there (the table sends each row as its values in column order). ``cell_text`` is
 the same formatting in Python.
 """
 

@@ -340,8 +340,9 @@ class OpportunitySection(widgets.VBox):
     def _on_zone_picked(self, name: str) -> None:
         zone(name)  # a ValueError for a zone that does not exist
         self.time_zone = name
-        if self.opportunities:  # the columns change, the rows (UTC) stay
-            self.table.columns = columns_for(self.opportunities, self._product, name)
+        if self.opportunities:  # a column more or less: the rows move with it
+            columns = columns_for(self.opportunities, self._product, name)
+            self.table.set_opportunities(self.opportunities, columns, selected=self.table.selected)
         self._draw()
 
     def _draw(self) -> None:

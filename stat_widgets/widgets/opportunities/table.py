@@ -42,7 +42,8 @@ class OpportunityTable(RecordTable):
         self.opportunities = list(opportunities)
         with self.hold_sync():
             self.columns = [list(c) for c in columns]
-            self.rows = opportunity_rows(self.opportunities, columns)
+            records = opportunity_rows(self.opportunities, columns)
+            self.rows = [[r.get(c[0]) for c in columns] for r in records]  # in column order
             self.selected = selected if 0 <= selected < len(self.opportunities) else -1
 
     @property
@@ -52,7 +53,7 @@ class OpportunityTable(RecordTable):
 
     def shown(self, index: int) -> list[str]:
         """The texts of row ``index`` as the front end shows them."""
-        return [cell_text(column, self.rows[index]) for column in self.columns]
+        return [cell_text(column, self.records[index]) for column in self.columns]
 
     def click_row(self, index: int) -> None:
         """What a click on row ``index`` (into the listing) does in the front end."""

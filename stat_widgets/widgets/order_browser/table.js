@@ -116,17 +116,18 @@ function render({ model, el }) {
     }
     head.replaceChildren(tr);
   }
+  // A row is its cells' values in the order of the columns: the column's place is its key.
+  const at = (key) => model.get("columns").findIndex((c) => c[0] === key);
   function displayOrder() {
     const rows = model.get("rows");
     const [key, descending] = model.get("sort");
     const order = rows.map((_r, i) => i);
     const sign = descending ? -1 : 1;
-    // a column [key, label, by] sorts by column by's values; a row's "~key" is what column
-    // key sorts by; numbers before text, as in Python
-    const by = (model.get("columns").find((c) => c[0] === key) || [])[2] || key;
-    const value = (r) => (("~" + by) in r ? r["~" + by] : r[by]);
+    // a column [key, label, by] sorts by column by's values; numbers before text, as in Python
+    const by = at((model.get("columns").find((c) => c[0] === key) || [])[2] || key);
+    const value = (r) => r[by];
     const rank = (v) => (typeof v === "number" ? [0, v, ""] : [1, 0, str(v)]);
-    if (key) order.sort((a, b) => {
+    if (key && by >= 0) order.sort((a, b) => {
       const x = rank(value(rows[a])), y = rank(value(rows[b]));
       for (let k = 0; k < 3; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -sign : sign;
       return a - b;
@@ -152,17 +153,17 @@ function render({ model, el }) {
     const pad = (x) => String(x).padStart(2, "0");
     return h ? `${h} h ${pad(m)} min` : m ? `${m} min ${pad(t % 60)} s` : `${t} s`;
   }
-  function shownText(column, row) {
-    const fmt = column[3], value = row[column[0]];
+  function shownText(column, row, j) {
+    const fmt = column[3], value = row[j];
     if (!fmt) return str(value);
-    if (fmt.tz) return localTime(row[fmt.of], fmt.tz);
+    if (fmt.tz) return localTime(row[at(fmt.of)], fmt.tz);
     if (typeof value !== "number") return str(value);
     if (fmt.s) return duration(value);
     if (fmt.utc) return new Date(value * 1000).toISOString().slice(0, 19).replace("T", " ");
     return (fmt.n === undefined ? String(value) : value.toFixed(fmt.n)) + (fmt.u || "");
   }
-  function cell(column, row) {
-    const key = column[0], value = shownText(column, row);
+  function cell(column, row, j) {
+    const key = column[0], value = shownText(column, row, j);
     const td = make("td", "sot-" + key);
     const stage = key === "status" && stageOf[value.toLowerCase()];
     if (stage) {
@@ -179,11 +180,10 @@ function render({ model, el }) {
     body.replaceChildren(...shown.map((i) => {
       const tr = make("tr");
       tr.dataset.index = String(i);
-      for (const column of columns) {
-        const key = column[0];
-        const td = tr.appendChild(cell(column, rows[i]));
-        if (key === "id") td.title = "Show order " + str(rows[i].id);
-      }
+      columns.forEach((column, j) => {
+        const td = tr.appendChild(cell(column, rows[i], j));
+        if (column[0] === "id") td.title = "Show order " + str(rows[i][j]);
+      });
       return tr;
     }));
     empty.style.display = rows.length ? "none" : "";

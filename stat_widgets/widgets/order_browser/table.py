@@ -1,9 +1,11 @@
 """``OrderTable``: one page of orders as one front-end widget (``anywidget``), on the
 generic ``RecordTable`` that the opportunity table shares.
 
-The rows travel as one synced list of plain records (column key → text), the selection comes
-back as a trait (``selected``: an index into ``rows``), sorting happens in the front end on the
-page shown, and the arrow keys move the selection. The browser's buttons and selects live in
+The rows travel as one synced list of plain records, each the texts of its cells in the order
+of ``columns`` (an array, not a mapping: a page of 100 would otherwise carry every column's key
+100 times, a third of its bytes); the selection comes back as a trait (``selected``: an index
+into ``rows``), sorting happens in the front end on the page shown, and the arrow keys move the
+selection. The browser's buttons and selects live in
 the same front-end model (``controls``), because each ipywidgets control costs about 2 KB of
 widget state: one model for the whole table is what lets a page of 100 orders cost about what
 its footprints do. The ES module and stylesheet beside this file are shipped as they are (no
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -28,31 +31,32 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "Order"),
     ("product", "Product"),
     ("status", "Status"),
-    ("created", "Created"),
+    ("created", "Created (UTC)"),
     ("user", "User"),
 )
 PROVIDER_COLUMN = ("provider", "Provider")
 
 
 def created_text(order: Order) -> str:
-    """Sortable as text: every row uses the same fixed-width form."""
-    return order.created.strftime("%Y-%m-%d %H:%M:%S") + (
-        " UTC" if order.created.utcoffset() is not None else ""
-    )
+    """In UTC (a naive time is read as UTC, as the pager merges it), to the second, in one
+    fixed-width form, so the column sorts as text; the header says "UTC" once."""
+    created = order.created
+    if created.utcoffset() is not None:
+        created = created.astimezone(UTC)
+    return created.isoformat(sep=" ", timespec="seconds")[:19]
 
 
-def order_row(order: Order, provider: str | None = None) -> dict[str, str]:
-    """The record the front end shows for ``order``: plain text only."""
-    row = {
-        "id": order.id,
-        "product": order.product_id or "",
-        "status": str(order.status),
-        "created": created_text(order),
-        "user": order.user or "",
-    }
-    if provider is not None:
-        row["provider"] = provider
-    return row
+def order_row(order: Order, provider: str | None = None) -> list[str]:
+    """The cells the front end shows for ``order``, in the order of ``COLUMNS`` (after the
+    provider's name when given): plain text only."""
+    row = [
+        order.id,
+        order.product_id or "",
+        str(order.status),
+        created_text(order),
+        order.user or "",
+    ]
+    return row if provider is None else [provider, *row]
 
 
 def _stages() -> list[dict[str, Any]]:
@@ -73,31 +77,28 @@ def _asset(name: str) -> str:
     return _compact((_HERE / name).read_text(encoding="utf-8"))
 
 
-#: A row may carry ``"~<key>"``: the value column ``key`` sorts by (a number sorts as a number),
-#: so that "9.5°" comes before "12.0°"; a column ``[key, label, by]`` sorts as column ``by``.
-SORT_PREFIX = "~"
-
-
 def _sort_key(value: Any) -> tuple[int, float, str]:
     """Numbers before text, each in its own order (the front end compares the same way)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return (0, float(value), "")
     return (1, 0.0, "" if value is None else str(value))
 
 
 class RecordTable(anywidget.AnyWidget):
-    """Rows of plain records with sortable columns, selection by click or arrow keys, and
-    controls above them. Tests and Python code drive it as the front end does:
-    ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
+    """Rows with sortable columns, selection by click or arrow keys, and controls above them.
+    A column is ``[key, label]``, or ``[key, label, by, format]``: sorted as column ``by``, its
+    numbers formatted in the front end (``table.js``). Tests and Python code drive it as the
+    front end does: ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
 
     _esm = traitlets.Unicode(_asset("table.js")).tag(sync=True)
     _css = traitlets.Unicode(_asset("table.css")).tag(sync=True)
 
     columns = traitlets.List(
-        [list(c) for c in COLUMNS],
-        help="[key, label] of each column, in display order ([key, label, by]: sorted by by's)",
+        [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"
     ).tag(sync=True)
-    rows = traitlets.List(help="one record per order: column key → text").tag(sync=True)
+    rows = traitlets.List(
+        help="one record per order: the texts of its cells, in the order of columns"
+    ).tag(sync=True)
     selected = traitlets.Int(-1, help="index into rows of the selected row; -1 for none").tag(
         sync=True
     )
@@ -126,6 +127,12 @@ class RecordTable(anywidget.AnyWidget):
         self._handlers: list[Callable[[str, Any], None]] = []
         self.on_msg(self._on_front_end_msg)
 
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as mappings of column key → value."""
+        keys = [c[0] for c in self.columns]
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
     # -- what the front end sends ----------------------------------------------------------------
     def on_control(self, handler: Callable[[str, Any], None]) -> None:
         """``handler(name, value)`` for a button press (value None), a select's new value, or
@@ -149,8 +156,13 @@ class RecordTable(anywidget.AnyWidget):
         indices = list(range(len(self.rows)))
         if not key:
             return indices
-        by = next((c[2] for c in self.columns if c[0] == key and len(c) > 2 and c[2]), key)
-        values = [_sort_key(row.get(SORT_PREFIX + by, row.get(by))) for row in self.rows]
+        keys = [c[0] for c in self.columns]
+        if key not in keys:  # the front end compares empty texts: listing order
+            return indices
+        column = self.columns[keys.index(key)]
+        by = column[2] if len(column) > 2 and column[2] in keys else key
+        at = keys.index(by)
+        values = [_sort_key(row[at]) for row in self.rows]
         # a stable sort keeps ties in listing order, reversed or not, as the front end does
         indices.sort(key=lambda i: values[i], reverse=bool(descending))
         return indices
@@ -199,21 +211,15 @@ class OrderTable(RecordTable):
     @property
     def row_ids(self) -> list[str]:
         """The order ids in the order shown."""
-        return [self.rows[i]["id"] for i in self.display_order()]
+        records = self.records
+        return [records[i]["id"] for i in self.display_order()]
 
     def row(self, order_id: str) -> dict[str, str]:
-        for row in self.rows:
-            if row["id"] == order_id:
-                return row
+        """The record of ``order_id``'s row: column key → text."""
+        for record in self.records:
+            if record["id"] == order_id:
+                return record
         raise KeyError(f"order {order_id!r} is not on this page")
 
 
-__all__ = [
-    "COLUMNS",
-    "PROVIDER_COLUMN",
-    "SORT_PREFIX",
-    "OrderTable",
-    "RecordTable",
-    "created_text",
-    "order_row",
-]
+__all__ = ["COLUMNS", "PROVIDER_COLUMN", "OrderTable", "RecordTable", "created_text", "order_row"]
