@@ -16,11 +16,15 @@ from typing import Any
 import cql2
 
 from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.models.filter_bounds import MAX_VALUE_DEPTH, check_text, check_value
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.models.schema_check import field_problems
 
 FIELD = "filter"
 EXAMPLE = '{"op": "<=", "args": [{"property": "eo:cloud_cover"}, 20]}'
+#: Operations inside one another: cql2's validator slows sharply with nesting (300 levels:
+#: ~35 s), and no real filter nests this deep.
+MAX_DEPTH = 20
 
 _ARITY: dict[str, tuple[int, int | None]] = {
     "and": (2, None),
@@ -58,20 +62,37 @@ def _err(path: str, message: str) -> FieldError:
 
 
 def parse_filter(value: Any) -> dict:
-    """CQL2 JSON as a dict, from a dict, CQL2 JSON text or CQL2 text (``eo:cloud_cover <= 20``)."""
+    """CQL2 JSON as a dict, from a dict, CQL2 JSON text or CQL2 text (``eo:cloud_cover <= 20``).
+
+    Bounded before any parser runs (``filter_bounds``): the text's length, nesting and
+    operators, the value's size and depth."""
     if isinstance(value, dict):
+        check_value(value, max_ops_depth=MAX_DEPTH)
         return value
     if isinstance(value, str):
         text = value.strip()
         if not text:
             raise ValidationError("the filter is empty", field=FIELD)
+        check_text(text)
         try:
-            expr = cql2.parse_json(text) if text.startswith("{") else cql2.parse_text(text)
-        except (cql2.ParseError, ValueError) as exc:
+            if text.startswith("{"):
+                check_value(json.loads(text), max_ops_depth=MAX_DEPTH)
+                expr = cql2.parse_json(text)
+            else:
+                expr = cql2.parse_text(text)
+        except RecursionError:  # Python's JSON parser stops safely near 1,000 levels
             raise ValidationError(
-                f"this is not CQL2 ({exc}); e.g. {EXAMPLE}", field=FIELD
+                f"the filter nests more than {MAX_VALUE_DEPTH} levels deep", field=FIELD
             ) from None
-        return expr.to_json()
+        except (cql2.ParseError, ValueError) as exc:
+            if isinstance(exc, ValidationError):
+                raise
+            raise ValidationError(
+                f"this is not CQL2 ({_short(str(exc))}); e.g. {EXAMPLE}", field=FIELD
+            ) from None
+        data = expr.to_json()
+        check_value(data, max_ops_depth=MAX_DEPTH)
+        return data
     raise ValidationError(
         f"expected CQL2 JSON (an object), got {type(value).__name__}; e.g. {EXAMPLE}", field=FIELD
     )
@@ -81,9 +102,6 @@ def _is_property(node: Any) -> bool:
     return (
         isinstance(node, dict) and set(node) == {"property"} and isinstance(node["property"], str)
     )
-
-
-MAX_DEPTH = 20
 
 
 def _walk_structure(node: Any, path: str, errors: list[FieldError], depth: int = 0) -> None:
