@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from stat_widgets.errors import ValidationError
+from stat_widgets.models.filter_ops import OPERATORS, text_words
 
 FIELD = "filter"
 #: CQL2 text or JSON text, in characters.
@@ -33,9 +34,19 @@ MAX_VALUE_NODES = 50_000
 _TOKEN = re.compile(
     r"""'(?:[^']|'')*'|"[^"]*"|[A-Za-z_][\w:.]*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\S"""
 )
-_KEYWORDS = {"AND", "OR", "NOT", "DIV", "BETWEEN", "IN", "LIKE", "IS"}
-_BINARY_WORDS = {"AND", "OR", "DIV"}
-_ARITHMETIC = set("+-*/%^")
+# From the operator table's text forms: the infix operators that chain (AND, OR, + ... DIV),
+# the prefix ones (NOT), and the keywords after which a ``-`` is a sign, not a subtraction.
+_CHAINING = frozenset(
+    row.text for row in OPERATORS if row.fixity == "infix" and row.kind in ("logical", "arithmetic")
+)
+_PREFIX = text_words("prefix")
+_KEYWORDS = frozenset(
+    word
+    for row in OPERATORS
+    if row.fixity != "call"
+    for word in row.text.split()
+    if word.isalpha() and word != "NULL"
+)
 
 
 def _refuse(message: str) -> ValidationError:
@@ -65,11 +76,11 @@ def _measure(text: str) -> tuple[int, int]:
         elif token == ")":
             outer -= opened.pop() if opened else 0
             prefix = 0
-        elif word == "NOT" or (token in ("+", "-") and not _is_operand(previous)):
+        elif word in _PREFIX or (token in ("+", "-") and not _is_operand(previous)):
             prefix += 1  # a chain of prefix operators nests like parentheses
         else:
             prefix = 0
-            operators += word in _BINARY_WORDS or token in _ARITHMETIC
+            operators += word in _CHAINING
         deepest = max(deepest, outer + prefix)
         previous = token
     return deepest, operators
@@ -98,27 +109,36 @@ def check_text(text: str) -> None:
 
 def check_value(value: Any, *, max_ops_depth: int) -> None:
     """Refuse a parsed filter that is too large or too deeply nested, without recursion (so a
-    value nested 100,000 deep is measured, not a ``RecursionError``).
+    value nested 100,000 deep is measured, not a ``RecursionError``), naming where.
 
-    Operations (``{"op": ...}``) nested more than ``max_ops_depth`` deep are reported as such
-    first: that is the limit a person meets.
+    Operations (``{"op": ...}``) nested more than ``max_ops_depth`` deep are reported as such:
+    that is the limit a person meets first.
     """
-    stack: list[tuple[Any, int, int]] = [(value, 1, -1)]  # the outermost operation is level 0
+    if _first_excess(value, max_ops_depth, paths=False) is not None:
+        # measured again with paths, which only a refused filter pays for
+        where, message = _first_excess(value, max_ops_depth, paths=True) or (FIELD, "")
+        raise ValidationError(message, field=where)
+
+
+def _first_excess(value: Any, max_ops_depth: int, *, paths: bool) -> tuple[str, str] | None:
+    """The first node (depth first) past a bound and what it exceeds, or None."""
+    stack: list[tuple[Any, int, int, str]] = [(value, 1, -1, FIELD)]  # the outermost op: 0
     nodes = 0
     while stack:
-        node, depth, ops = stack.pop()
+        node, depth, ops, path = stack.pop()
         nodes += 1
         if nodes > MAX_VALUE_NODES:
-            raise _refuse(f"the filter has more than {MAX_VALUE_NODES:,} values")
+            return FIELD, f"the filter has more than {MAX_VALUE_NODES:,} values"
         if isinstance(node, dict):
             ops += "op" in node
-            children: Any = node.values()
+            children: Any = ((v, f"{path}.{k}" if paths else path) for k, v in node.items())
         elif isinstance(node, list | tuple):
-            children = node
+            children = ((v, f"{path}[{i}]" if paths else path) for i, v in enumerate(node))
         else:
             continue
         if ops > max_ops_depth:
-            raise _refuse(f"the filter nests more than {max_ops_depth} levels deep")
+            return path, f"the filter nests more than {max_ops_depth} levels deep"
         if depth > MAX_VALUE_DEPTH:
-            raise _refuse(f"the filter's values nest more than {MAX_VALUE_DEPTH} levels deep")
-        stack.extend((child, depth + 1, ops) for child in children)
+            return path, f"the filter's values nest more than {MAX_VALUE_DEPTH} levels deep"
+        stack.extend((child, depth + 1, ops, where) for child, where in children)
+    return None
