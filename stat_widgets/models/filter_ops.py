@@ -152,7 +152,6 @@ OPERATORS: tuple[Operator, ...] = (
 )
 
 BY_NAME: dict[str, Operator] = {row.name: row for row in OPERATORS}
-BY_LABEL: dict[str, Operator] = {row.label: row for row in OPERATORS if row.label}
 #: The kinds that compare one property with values (and are checked against its schema).
 VALUE_KINDS = frozenset({"compare", "order", "between", "in", "like", "null"})
 #: A function call in CQL2 JSON is ``{"op": name, "args": [...]}`` too; a name in no row is
@@ -163,6 +162,11 @@ FUNCTIONS = "functions"
 def offered(field_kind: str) -> tuple[str, ...]:
     """The builder's operator labels for a field of this kind (``SchemaField.kind``)."""
     return tuple(row.label for row in OPERATORS if field_kind in row.offered_for)
+
+
+def by_label(label: str) -> Operator:
+    """The row the builder shows as ``label``."""
+    return next(row for row in OPERATORS if row.label == label)
 
 
 def text_words(fixity: str) -> frozenset[str]:

@@ -95,8 +95,9 @@ def _operator(node: dict, path: str, errors: Errors) -> Operator | None:
         errors.append(
             FieldError(
                 f"{path}.op",
-                f"unknown operator {op!r} (functions are not supported); use a comparison such "
-                "as '<=', 'between' or 'in', joined with 'and'/'or'",
+                f"unknown operator {op!r}: functions are not supported in filters here (CQL2 "
+                "conformance class functions); use a comparison such as '<=', 'between' or "
+                "'in', joined with 'and'/'or'",
             )
         )
         return None

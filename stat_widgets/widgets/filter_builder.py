@@ -18,7 +18,7 @@ import traitlets
 
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models import filter_to_text, validate_filter
-from stat_widgets.models.filter_ops import BY_LABEL, offered
+from stat_widgets.models.filter_ops import by_label, offered
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
@@ -169,7 +169,7 @@ class FilterRow(widgets.VBox):
     @property
     def _operator_row(self) -> Any:
         """The operator table's row for the chosen label."""
-        return BY_LABEL[str(self.operator.value)]
+        return by_label(str(self.operator.value))
 
     def _show_upper(self) -> None:
         children = [self.value_widget]
