@@ -17,6 +17,13 @@ if TYPE_CHECKING:
     from stat_widgets.server import EmbeddedServer
 
 
+@pytest.fixture(autouse=True)
+def _own_stat_widgets_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
+    """Each test its own ``$STAT_WIDGETS_HOME``: drafts (``OrderApp`` keeps one by default)
+    never travel from one test, or from the developer's home, into another."""
+    monkeypatch.setenv("STAT_WIDGETS_HOME", str(tmp_path_factory.mktemp("stat-widgets-home")))
+
+
 @pytest.fixture(scope="session")
 def stat_server() -> Iterator[EmbeddedServer]:
     from stat_widgets.server import ManualClock, run_in_thread

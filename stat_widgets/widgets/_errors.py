@@ -16,21 +16,29 @@ from stat_widgets.widgets import _html
 
 
 class ErrorLabel(widgets.HTML):
-    """An HTML line that shows ``message`` (escaped, in the theme's error colour) or nothing."""
+    """An HTML line that shows, escaped and in the theme's error colour, what a section found
+    wrong with its own input (``own``) and what the models or the server said about its field
+    (``message``), or nothing. One label per section, so one fact is said in one place."""
 
-    message = traitlets.Unicode("")
+    message = traitlets.Unicode("", help="messages routed here by field (models, server)")
+    own = traitlets.Unicode("", help="the section's own finding about its input")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.add_class("stat-widgets-error")
         self._render()
 
-    @traitlets.observe("message")
+    @traitlets.observe("message", "own")
     def _on_message(self, _change: object) -> None:
         self._render()
 
+    @property
+    def text(self) -> str:
+        """Everything the label says, as plain text ("" when it says nothing)."""
+        return " ".join(dict.fromkeys(m for m in (self.own, self.message) if m))
+
     def _render(self) -> None:
-        self.value = _html.error(self.message)
+        self.value = _html.error(self.text)
 
 
 def describe(errors: Iterable[FieldError], *, field_prefix: str = "") -> str:

@@ -10,6 +10,7 @@ the same reason as the token.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,9 +49,14 @@ class OrderApp(widgets.VBox):
         *,
         page_size: int = 20,
         basemap: bool = True,
+        draft: str | None = "order-app",
         **kwargs: Any,
     ) -> None:
+        """``draft``: the name under which "New order" keeps its input across kernel restarts
+        (``OrderForm(..., draft=...)``; one draft per provider when there are several);
+        ``None`` keeps nothing."""
         super().__init__(**kwargs)
+        self._draft = draft
         self._page_size = page_size
         self._basemap = basemap
         self._providers: list[Provider] = []
@@ -165,9 +171,17 @@ class OrderApp(widgets.VBox):
             self.title_html.value = title_html(landing, provider.client.url)
         if self.form is not None:
             self.form.close()
-        self.form = OrderForm(provider.client, basemap=self._basemap)
+        self.form = OrderForm(
+            provider.client, basemap=self._basemap, draft=self._draft_name(provider)
+        )
         self.form.observe(self._on_new_order, "last_order")
         self.new_order.children = (self.provider_picker, self.form)
+
+    def _draft_name(self, provider: Provider) -> str | None:
+        if self._draft is None or len(self._providers) <= 1:
+            return self._draft
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", provider.name).strip("-.")[:40] or "provider"
+        return f"{self._draft}-{slug}"
 
     def _on_new_order(self, change: traitlets.Bunch) -> None:
         order: Order | None = change.new

@@ -22,6 +22,7 @@ from stat_widgets.models.filter_ops import by_label, offered
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets._lifecycle import ClosesTree, close_tree
 
 #: What a number row offers, from the operator table (``models.filter_ops``), as every row's.
 NUMBER_OPERATORS: tuple[str, ...] = offered("number")
@@ -51,7 +52,7 @@ def field_hint(field: SchemaField) -> str:
     return _html.muted(" · ".join(parts))
 
 
-class FilterRow(widgets.VBox):
+class FilterRow(ClosesTree, widgets.VBox):
     """One condition on one constraint property."""
 
     def __init__(
@@ -71,6 +72,7 @@ class FilterRow(widgets.VBox):
         )
         self.operator = widgets.Dropdown(layout=widgets.Layout(width="7em"))
         self.value_box = widgets.HBox()
+        self.and_label = widgets.HTML("and")  # between the bounds of "between"
         self.remove_button = widgets.Button(
             icon="times", tooltip="Remove this filter", layout=widgets.Layout(width="3em")
         )
@@ -105,7 +107,9 @@ class FilterRow(widgets.VBox):
         return self.field.kind
 
     def _on_property(self, _change: object) -> None:
+        replaced = [w for w in (self.value_widget, self.upper_widget) if w is not None]
         self._build()
+        close_tree(*replaced)
         self._on_change()
 
     def _on_operator(self, _change: object) -> None:
@@ -174,8 +178,12 @@ class FilterRow(widgets.VBox):
     def _show_upper(self) -> None:
         children = [self.value_widget]
         if self.upper_widget is not None and self._operator_row.arity[0] == 3:
-            children += [widgets.HTML("and"), self.upper_widget]
+            children += [self.and_label, self.upper_widget]
         self.value_box.children = tuple(c for c in children if c is not None)
+
+    def _closes_with(self) -> list[widgets.Widget | None]:
+        """The value controls, shown or not ("between"'s upper bound hides and shows)."""
+        return [self.value_widget, self.upper_widget, self.and_label]
 
     def cql2(self) -> dict[str, Any]:
         """This row as CQL2 JSON; a ``ValidationError`` (field ``filter``) while incomplete."""
@@ -201,16 +209,29 @@ class FilterRow(widgets.VBox):
         return [str(value)]
 
 
-class FilterBuilder(widgets.VBox):
+class FilterBuilder(ClosesTree, widgets.VBox):
     """Rows of conditions on the product's fields, all AND-ed."""
 
     #: A JSON Schema to filter on (setting it sets ``fields``); ``None``: no product.
-    constraints = traitlets.Dict(allow_none=True, default_value=None)
+    constraints = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the JSON Schema to filter on (sets fields); None: no product",
+    )
     #: The fields rows may use (``Product.fields``: constraints and STAT-era parameters).
-    fields = traitlets.Instance(ProductSchema, allow_none=True, default_value=None)
+    fields = traitlets.Instance(
+        ProductSchema,
+        allow_none=True,
+        default_value=None,
+        help="the fields rows may use: the product's constraints and STAT-era parameters",
+    )
     #: The CQL2 JSON to send, or ``None`` when there is no row or a row is at fault.
-    value = traitlets.Dict(allow_none=True, default_value=None)
-    error = traitlets.Unicode("")
+    value = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the CQL2 JSON to send; None without rows or while a row is at fault",
+    )
+    error = traitlets.Unicode("", help="what is wrong with the rows, as shown; '' when nothing")
 
     def __init__(self, constraints: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self.rows: list[FilterRow] = []
@@ -219,15 +240,15 @@ class FilterBuilder(widgets.VBox):
         self.text_view = widgets.HTML()
         self.json_view = widgets.HTML()
         self.notes_view = widgets.HTML()
-        self.error_label = ErrorLabel()
-        #: Messages about ``filter`` from the request validation or the server.
+        #: The one label for the filter as a whole: what no row is about (from ``error``) and
+        #: messages about ``filter`` from the request validation or the server.
         self.feedback = ErrorLabel()
+        self.error_label = self.feedback  # the same label, under its older name
         super().__init__(
             [
                 self.rows_box,
                 self.add_button,
                 self.notes_view,
-                self.error_label,
                 self.feedback,
                 self.text_view,
                 self.json_view,
@@ -325,7 +346,7 @@ class FilterBuilder(widgets.VBox):
         for i, row in enumerate(self.rows):
             # The row is the location; its own messages name the property and the bound.
             row.error_label.message = "; ".join(e.message for e in per_row.get(i, []))
-        self.error_label.message = describe(rest, field_prefix="filter")
+        self.feedback.own = describe(rest, field_prefix="filter")
 
     def row_index(self, field: str) -> int | None:
         """Which row a ``filter...`` field path is about, if any."""

@@ -18,6 +18,7 @@ from stat_widgets.errors import ValidationError
 from stat_widgets.models import TimeInterval
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets._lifecycle import ClosesTree
 
 #: Quick choices: label → length of the interval, starting at the next whole minute.
 PRESETS: dict[str, timedelta] = {
@@ -44,12 +45,20 @@ def _next_minute(moment: datetime) -> datetime:
     return floor if floor == moment else floor + timedelta(minutes=1)
 
 
-class IntervalPicker(widgets.VBox):
+class IntervalPicker(ClosesTree, widgets.VBox):
     """Start and end date-times in an explicit time zone, presets and an open end."""
 
     #: The interval to send, or ``None`` while incomplete or invalid (``error`` says why).
-    value = traitlets.Instance(TimeInterval, allow_none=True, default_value=None)
-    error = traitlets.Unicode("")
+    value = traitlets.Instance(
+        TimeInterval,
+        allow_none=True,
+        default_value=None,
+        help="the interval to send, or None while incomplete or invalid (error says why)",
+    )
+    error = traitlets.Unicode("", help="why the chosen interval cannot be used, or ''")
+    allow_open_end = traitlets.Bool(
+        True, help="whether the server takes an interval without an end (STAPI servers do not)"
+    )
 
     def __init__(
         self, *, now: Callable[[], datetime] = _system_now, timezone: str = "UTC", **kwargs: Any
@@ -66,16 +75,16 @@ class IntervalPicker(widgets.VBox):
             for label in PRESETS
         }
         self.iso = widgets.HTML()
-        self.error_label = ErrorLabel()
-        #: Messages about ``datetime`` from the request validation or the server.
+        #: The one label for the interval: what is wrong with it (``error``) and messages about
+        #: ``datetime`` from the request validation or the server.
         self.feedback = ErrorLabel()
+        self.error_label = self.feedback  # the same label, under its older name
         super().__init__(
             [
                 widgets.HBox(list(self.preset_buttons.values())),
                 self.timezone,
                 widgets.HBox([self.start, self.end, self.open_end]),
                 self.iso,
-                self.error_label,
                 self.feedback,
             ],
             **kwargs,
@@ -124,6 +133,21 @@ class IntervalPicker(widgets.VBox):
             self._set_controls(None, None, open_end=False)
         else:
             self.set_interval(change["new"])
+
+    @traitlets.observe("allow_open_end")
+    def _on_allow_open_end(self, change: dict[str, Any]) -> None:
+        allowed = bool(change["new"])
+        self.open_end.disabled = not allowed
+        self.open_end.description = (
+            "Open end (no end date)" if allowed else "Open end (not supported by this server)"
+        )
+        if not allowed and self.open_end.value:
+            self.open_end.value = False
+
+    def refuse(self, message: str) -> None:
+        """Keep the controls as they are but make the interval unusable, saying why (a restored
+        draft whose interval is now in the past); any change of the controls clears it."""
+        self._show(None, message)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -174,7 +198,7 @@ class IntervalPicker(widgets.VBox):
                 self.error = error
         finally:
             self._setting = False
-        self.error_label.message = error
+        self.feedback.own = error
         self.feedback.message = ""
         if interval is not None:
             self.iso.value = "Sent as (ISO 8601, UTC): " + _html.inline_code(interval)

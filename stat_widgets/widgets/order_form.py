@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -22,41 +23,68 @@ import traitlets
 from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, TransportError, ValidationError
 from stat_widgets.models import Order, OrderRequest, Product
+from stat_widgets.models.order import WIRE_FIELDS
+from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
+from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
+from stat_widgets.widgets.form_draft import FormDraft
+from stat_widgets.widgets.form_sections import (
+    AOISection,
+    FilterSection,
+    IntervalSection,
+    OrderParametersSection,
+    ProductSection,
+    dialect_of,
+)
 from stat_widgets.widgets.interval_picker import IntervalPicker
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
-from stat_widgets.widgets.request_review import RequestReview, order_html, summary_html
+from stat_widgets.widgets.request_review import RequestReview, order_html, sections_summary_html
+from stat_widgets.widgets.section import (
+    Section,
+    SectionContext,
+    SectionFactory,
+    as_request_data,
+    create_order_keywords,
+)
 
-
-def _heading(text: str) -> widgets.HTML:
-    return widgets.HTML(f"<h4 style='margin: 0.8em 0 0.2em 0'>{_html.escape(text)}</h4>")
-
-
-def _descendants(root: widgets.Widget) -> list[widgets.Widget]:
-    """Every widget inside ``root`` (children of boxes and tabs, and the map's layers and
-    controls), deepest first."""
-    found: list[widgets.Widget] = []
-    for name in ("children", "layers", "controls"):
-        for child in getattr(root, name, ()) or ():
-            if isinstance(child, widgets.Widget):
-                found += [*_descendants(child), child]
-    return found
+#: The form's sections, top to bottom. Adding a section is one class (``section.Section``)
+#: and one entry here; a subclass may set its own ``SECTIONS``.
+SECTIONS: tuple[SectionFactory, ...] = (
+    AOISection,
+    ProductSection,
+    IntervalSection,
+    FilterSection,
+    OrderParametersSection,
+)
 
 
 class OrderForm(widgets.VBox):
-    """AOI map, product, interval, filters (and STAPI order parameters), review and submit."""
+    """AOI map, product, interval, filters (and STAPI order parameters), review and submit:
+    one box per section of ``SECTIONS``, then the review."""
 
-    #: The validated request as it would be sent, or ``None`` while incomplete or invalid.
-    request = traitlets.Instance(OrderRequest, allow_none=True, default_value=None)
-    #: The order the server created on the last successful submission.
-    last_order = traitlets.Instance(Order, allow_none=True, default_value=None)
-    #: True while a submission is in flight (the Submit button is disabled meanwhile).
-    submitting = traitlets.Bool(False)
+    #: The sections this form is made of (a subclass may add its own; see ``section.Section``).
+    SECTIONS: tuple[SectionFactory, ...] = SECTIONS
+
+    request = traitlets.Instance(
+        OrderRequest,
+        allow_none=True,
+        default_value=None,
+        help="the validated request as it would be sent, or None while incomplete or invalid",
+    )
+    last_order = traitlets.Instance(
+        Order,
+        allow_none=True,
+        default_value=None,
+        help="the order the server created on the last successful submission",
+    )
+    submitting = traitlets.Bool(
+        False, help="True while a submission is in flight (Submit is disabled meanwhile)"
+    )
 
     def __init__(
         self,
@@ -65,54 +93,52 @@ class OrderForm(widgets.VBox):
         token: str | None = None,
         now: Callable[[], datetime] | None = None,
         basemap: bool = True,
+        draft: str | None = None,
+        drafts_home: str | Path | None = None,
         **kwargs: Any,
     ) -> None:
+        """``draft``: a name under which the input is kept (``~/.stat_widgets/drafts/<name>.json``;
+        ``drafts_home`` or ``$STAT_WIDGETS_HOME`` instead of ``~/.stat_widgets``), restored now
+        and saved on every change."""
+        #: The draft this form restores from and saves to (``None`` without a draft name).
+        self.draft = FormDraft(draft, home=drafts_home) if draft is not None else None
         self._client, self._owns_client = as_client(client_or_url, token=token)
-        self.aoi = AOIMap(basemap=basemap)
-        self.product_picker = ProductPicker()
-        self.interval = IntervalPicker(**({"now": now} if now is not None else {}))
-        self.filters = FilterBuilder()
-        self.order_parameters = OrderParametersForm()
+        self.context = SectionContext(client=self._client, now=now, basemap=basemap)
+        self.sections: list[Section] = [make(self.context) for make in self.SECTIONS]
+        self._product_section = self.section("product_id")
+        self.reload_button = self._product_section.reload_button
         self.review = RequestReview()
-        self.reload_button = widgets.Button(
-            description="Reload products", icon="refresh", layout=widgets.Layout(width="auto")
-        )
-        self._parameters_heading = _heading("Order parameters")
-        super().__init__(
-            [
-                _heading("1. Area of interest"),
-                self.aoi,
-                _heading("2. Product"),
-                widgets.HBox([self.product_picker, self.reload_button]),
-                _heading("3. Time interval"),
-                self.interval,
-                _heading("4. Filters (all must hold)"),
-                self.filters,
-                self._parameters_heading,
-                self.order_parameters,
-                _heading("5. Review and submit"),
-                self.review,
-            ],
-            **kwargs,
-        )
+        #: A CSS class unique to this form, for the reason buttons to find its sections.
+        self._anchor = f"stat-widgets-form-{uuid.uuid4().hex[:12]}"
+        self._headings = [parts.heading(s.title) for s in self.sections]
+        self._boxes = [
+            self._section_box(s, h) for s, h in zip(self.sections, self._headings, strict=True)
+        ]
+        self._review_heading = parts.heading("Review and submit")
+        review_box = widgets.VBox([self._review_heading, self.review])
+        review_box.add_class(self._target(parts.REVIEW))
+        top = [self.draft] if self.draft is not None else []
+        super().__init__([*top, *self._boxes, review_box], **kwargs)
         self.add_class("stat-widgets-order-form")
         self._pending_key: str | None = None
         self._pending_body: dict[str, Any] | None = None
         self._submitted_body: dict[str, Any] | None = None
         self._result_is_failure = False
+        self._updating = False
+        self._again = False
+        self._restoring = True  # nothing is saved before the draft is read
 
-        for widget, names in (
-            (self.aoi, ["geometry", "error"]),
-            (self.interval, ["value", "error"]),
-            (self.filters, ["value", "error"]),
-            (self.order_parameters, ["value", "error"]),
-        ):
-            widget.observe(lambda _c: self._update(), names=names)
-        self.product_picker.observe(self._on_product, names="value")
+        for section in self.sections:
+            section.observe(lambda _c: self._update(), names=["value", "error"])
+        self._product_section.observe(self._on_product, names="value")
         self.review.submit_button.on_click(self._on_submit_click)
         self.reload_button.on_click(lambda _b: self.reload_products())
-        self._show_parameters(None)
         self.reload_products()
+        self._tell_product()
+        if self.draft is not None:
+            self.draft.discard_button.on_click(lambda _b: self.discard_draft())
+            self._restore_draft()
+        self._restoring = False
         self._update()
 
     # -- public --------------------------------------------------------------------------------
@@ -120,6 +146,49 @@ class OrderForm(widgets.VBox):
     @property
     def client(self) -> StatClient:
         return self._client
+
+    def section(self, field: str) -> Any:
+        """The section that fills ``field`` (``"geometry"``, ``"product_id"``, ...)."""
+        for section in self.sections:
+            if section.field == field:
+                return section
+        raise KeyError(f"no section fills {field!r}")
+
+    @property
+    def aoi(self) -> AOIMap:
+        return self.section("geometry").widget
+
+    @property
+    def product_picker(self) -> ProductPicker:
+        return self._product_section.picker
+
+    @property
+    def interval(self) -> IntervalPicker:
+        return self.section("datetime").widget
+
+    @property
+    def filters(self) -> FilterBuilder:
+        return self.section("filter").widget
+
+    @property
+    def order_parameters(self) -> OrderParametersForm:
+        return self.section("order_parameters").widget
+
+    @property
+    def reasons(self) -> list[str]:
+        """What stops the order, in words, as the list next to the Submit button shows it."""
+        return [item["text"] for item in self._reason_items()]
+
+    def discard_draft(self) -> None:
+        """Delete the saved draft and empty the form (the next change starts a new draft)."""
+        if self.draft is None:
+            raise RuntimeError("this form has no draft; create it with OrderForm(..., draft=name)")
+        self._restoring = True
+        try:
+            self.draft.discard(self.sections, reset=self._forget_submission)
+        finally:
+            self._restoring = False
+        self._update()
 
     @property
     def idempotency_key(self) -> str | None:
@@ -134,13 +203,10 @@ class OrderForm(widgets.VBox):
         except StatError as exc:
             self.product_picker.error = f"Could not list the server's products: {exc}"
             return []
+        self.context.dialect = dialect_of(self._client)
         self.product_picker.error = ""
         self.product_picker.products = products
-        if self._is_stapi():
-            # STAPI servers refuse open intervals; say so before the user picks one.
-            self.interval.open_end.value = False
-            self.interval.open_end.disabled = True
-            self.interval.open_end.description = "Open end (not supported by this STAPI server)"
+        self._tell_product()
         return products
 
     def submit(self) -> Order:
@@ -156,15 +222,16 @@ class OrderForm(widgets.VBox):
         request = self.request
         if request is None:
             raise ValidationError(self._why_no_request())
-        body = self._body(request)
+        extra = self._extra()
+        body = self._body(request, extra)
         key = self._key_for(body)
         self.submitting = True
         self.review.result.value = _html.muted("Submitting…")
-        clear([*self._feedback_labels().values(), self.review.error_label])
+        clear([*self._labels().values(), self.review.error_label])
         try:
-            order = self._client.create_order(request, idempotency_key=key, **self._extra())
+            order = self._client.create_order(request, idempotency_key=key, **extra)
         except ValidationError as exc:
-            route_errors(exc, self._feedback_labels(), self.review.error_label)
+            route_errors(exc, self._labels(), self.review.error_label)
             self._show_failure(
                 "The order was not accepted; see the messages next to the fields. "
                 "Your input is kept."
@@ -186,8 +253,8 @@ class OrderForm(widgets.VBox):
         self._submitted_body = body
         self.last_order = order
         self._result_is_failure = False
-        self.review.result.value = order_html(order)
         self._refresh_button()
+        self._save_draft()
         return order
 
     def _show_failure(self, message: str) -> None:
@@ -198,118 +265,156 @@ class OrderForm(widgets.VBox):
         """Close the form, every widget in it, and the client if the form created it."""
         if getattr(self, "_owns_client", False):
             self._client.close()
-        for child in _descendants(self):
-            child.close()
-        super().close()
+        close_tree(self)
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _is_stapi(self) -> bool:
-        try:
-            return self._client.dialect == "stapi"
-        except StatError:
-            return False
+    def _target(self, field: str) -> str:
+        return f"{self._anchor}-{field}"
 
-    def _on_product(self, change: dict[str, Any]) -> None:
-        product: Product | None = change["new"]
-        self.aoi.max_area_km2 = product.max_area_km2 if product else None
-        self.aoi.max_vertices = product.max_vertices if product else None
-        self.aoi.accept_points = product.accepts_points if product else False
-        self.filters.fields = product.fields if product else None
-        self._show_parameters(product)
+    def _section_box(self, section: Section, heading: widgets.HTML) -> widgets.VBox:
+        box = widgets.VBox([heading, section.widget])
+        box.add_class("stat-widgets-section")
+        box.add_class(self._target(section.field))
+        return box
+
+    # -- the draft ---------------------------------------------------------------------------
+
+    def _restore_draft(self) -> None:
+        assert self.draft is not None
+        self._restoring = True
+        try:
+            data = self.draft.restore(self.sections)
+        finally:
+            self._restoring = False
+        self._update()
+        submitted = data.get("submitted") if data else None
+        if isinstance(submitted, dict) and self.request is not None:
+            self._restore_submission(submitted)
+
+    def _restore_submission(self, submitted: dict[str, Any]) -> None:
+        """The draft's request was already ordered: keep Submit from ordering it again, and
+        show that order (as the server knows it now, when it answers)."""
+        body = self._body(self.request) if self.request is not None else None
+        if body is None or submitted.get("body") != body:
+            return
+        self._submitted_body = body
+        order_id = submitted.get("order_id")
+        if isinstance(order_id, str) and order_id:
+            try:
+                self.last_order = self._client.order(order_id[:200])
+            except StatError:
+                self.review.result.value = _html.muted(
+                    f"This request was ordered before (order {order_id[:200]})."
+                )
+        self._refresh_button()
+
+    def _save_draft(self) -> None:
+        if self.draft is None or self._restoring:
+            return
+        submitted = None
+        if self.last_order is not None and self._submitted_body is not None:
+            submitted = {"order_id": self.last_order.id, "body": self._submitted_body}
+        self.draft.save(self.sections, submitted=submitted)
+
+    def _forget_submission(self) -> None:
+        self._submitted_body = None
+        self.last_order = None
+        self.review.result.value = ""
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def _on_product(self, _change: object) -> None:
+        self._tell_product()
         self._update()
 
-    def _show_parameters(self, product: Product | None) -> None:
-        schema = product.order_parameters if product is not None else None
-        self.order_parameters.schema = schema
-        shown = product is not None and len(product.order_fields) > 0
-        for widget in (self._parameters_heading, self.order_parameters):
-            widget.layout.display = None if shown else "none"
+    def _tell_product(self) -> None:
+        """Tell every section the product (and, through the context, the server's dialect),
+        then show the sections that apply, numbered."""
+        product = self._product_section.product
+        for section in self.sections:
+            section.set_product(product)
+        number = 0
+        for section, heading, box in zip(self.sections, self._headings, self._boxes, strict=True):
+            for shown in (box, section.widget):
+                shown.layout.display = None if section.applies else "none"
+            if section.applies:
+                number += 1
+                heading.value = parts.heading_html(f"{number}. {section.title}")
+        self._review_heading.value = parts.heading_html(f"{number + 1}. Review and submit")
 
-    def _feedback_labels(self) -> dict[str, ErrorLabel]:
-        return {
-            "geometry": self.aoi.feedback,
-            "product_id": self.product_picker.feedback,
-            "datetime": self.interval.feedback,
-            "filter": self.filters.feedback,
-            "order_parameters": self.order_parameters.feedback,
-        }
+    def _applying(self) -> list[Section]:
+        return [s for s in self.sections if s.applies]
 
-    def _waiting_for(self) -> list[str]:
-        waiting = []
-        if self.aoi.geometry is None and not self.aoi.error:
-            waiting.append("an area of interest")
-        if self.product_picker.value is None:
-            waiting.append("a product")
-        if self.interval.value is None and not self.interval.error:
-            waiting.append("a time interval")
-        return waiting
+    def _labels(self) -> dict[str, ErrorLabel]:
+        return {s.field: s.feedback for s in self.sections}
 
-    def _local_errors(self) -> list[str]:
-        sections = (
-            ("area", self.aoi),
-            ("interval", self.interval),
-            ("filter", self.filters),
-            ("order parameters", self.order_parameters),
-        )
-        return [f"{name}: {w.error}" for name, w in sections if w.error]
+    def _missing(self) -> list[str]:
+        return [s.missing for s in self._applying() if s.missing]
+
+    def _reason_items(self) -> list[dict[str, str]]:
+        general = self.review.error_label.text
+        found = parts.reasons(self._applying(), general)
+        return [{"text": text, "target": self._target(field)} for text, field in found]
 
     def _why_no_request(self) -> str:
-        waiting, errors = self._waiting_for(), self._local_errors()
-        if waiting:
-            return "the order is incomplete: still needed " + ", ".join(waiting)
-        if errors:
-            return "the order is not valid: " + "; ".join(errors)
-        messages = [
-            label.message
-            for label in [*self._feedback_labels().values(), self.review.error_label]
-            if label.message
-        ]
-        return "the order is not valid: " + ("; ".join(messages) or "see the form")
+        missing = self._missing()
+        if missing:
+            return "the order is incomplete: still needed " + ", ".join(missing)
+        reasons = self.reasons
+        return "the order is not valid: " + ("; ".join(reasons) or "see the form")
 
     def _update(self) -> None:
-        """Rebuild the request from the sections' values after any change."""
-        clear([*self._feedback_labels().values(), self.review.error_label])
+        """Rebuild the request from the sections' values after any change (once more if a
+        section changed while being told the new request)."""
+        if self._updating:
+            self._again = True
+            return
+        self._updating = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                self._rebuild()
+        finally:
+            self._updating = False
+
+    def _rebuild(self) -> None:
+        clear([*self._labels().values(), self.review.error_label])
         if self._result_is_failure:  # about a request that no longer exists
             self._result_is_failure = False
             self.review.result.value = ""
-        product = self.product_picker.value
         request: OrderRequest | None = None
-        if product is not None and not self._waiting_for() and not self._local_errors():
-            data: dict[str, Any] = {
-                "datetime": self.interval.value,
-                "product_id": product.id,
-                "geometry": self.aoi.geometry,
-            }
-            if self.filters.value is not None:
-                data["filter"] = self.filters.value
+        product = self._product_section.product
+        blocked = self._missing() or any(s.error for s in self._applying())
+        if product is not None and not blocked:
+            data = as_request_data(self.sections)
+            wire = {k: v for k, v in data.items() if k in WIRE_FIELDS}
             try:
-                request = OrderRequest.from_input(data, product=product)
+                request = OrderRequest.from_input(wire, product=product)
             except ValidationError as exc:
-                route_errors(exc, self._feedback_labels(), self.review.error_label)
+                route_errors(exc, self._labels(), self.review.error_label)
         self.request = request
+        for section in self.sections:
+            section.set_request(request)
         self.review.show_request(
             request,
-            summary=summary_html(
-                product=product,
-                geometry=self.aoi.geometry,
-                area_km2=self.aoi.area_km2,
-                vertices=self.aoi.vertices,
-                interval=self.interval.value,
-                filter_json=self.filters.value,
+            summary=sections_summary_html(
+                [(s.title, parts.summary_of(s)) for s in self._applying()]
             ),
+            why_not="" if request is not None else self._why_no_request(),
         )
         self._refresh_button()
+        self._save_draft()
 
     def _extra(self) -> dict[str, Any]:
         """Keyword arguments for ``create_order`` beyond the request (STAPI order parameters)."""
-        if self.order_parameters.layout.display == "none":
-            return {}
-        return {"order_parameters": dict(self.order_parameters.value)}
+        return create_order_keywords(self.sections)
 
-    def _body(self, request: OrderRequest) -> dict[str, Any]:
+    def _body(self, request: OrderRequest, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """What identifies one submission: the wire body and any order parameters."""
-        return {**request.model_dump(mode="json"), **self._extra()}
+        extra = self._extra() if extra is None else extra
+        return {**request.model_dump(mode="json"), **parts.jsonable(extra)}
 
     def _key_for(self, body: dict[str, Any]) -> str:
         if self._pending_key is None or self._pending_body != body:
@@ -325,20 +430,21 @@ class OrderForm(widgets.VBox):
         request = self.request
         already = request is not None and self._body(request) == self._submitted_body
         self.review.submit_button.disabled = request is None or self.submitting or already
-        if self.submitting:
-            status = "Submitting…"
-        elif already:
-            status = "This order was submitted. Change anything to place another one."
-        elif request is None:
-            waiting = self._waiting_for()
-            status = (
-                "Still needed: " + ", ".join(waiting) + "."
-                if waiting
-                else "Fix the messages above to submit."
-            )
-        else:
-            status = ""
+        items = [] if request is not None or self.submitting else self._reason_items()
+        status = parts.status_text(
+            submitting=self.submitting,
+            already=already,
+            ready=request is not None,
+            missing=self._missing(),
+        )
         self.review.status.value = _html.muted(status)
+        self.review.reasons.items = items
+        self._show_last_order(previous=not already)
+
+    def _show_last_order(self, *, previous: bool) -> None:
+        """The last order under the button, as "Previous order" once the request changed."""
+        if self.last_order is not None and not self._result_is_failure and not self.submitting:
+            self.review.result.value = order_html(self.last_order, previous=previous)
 
     def _on_submit_click(self, _button: widgets.Button) -> None:
         # A click queued while the button was disabling (a double click) finds it disabled.
@@ -350,4 +456,4 @@ class OrderForm(widgets.VBox):
             pass  # already shown next to the fields or under the button
 
 
-__all__ = ["OrderForm"]
+__all__ = ["SECTIONS", "OrderForm"]

@@ -20,6 +20,7 @@ from stat_widgets.models import validate_order_parameters
 from stat_widgets.models.product_schema import EMPTY, ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import ClosesTree, replace_children
 from stat_widgets.widgets.filter_builder import field_hint
 
 _UNSET = "— not set —"
@@ -58,21 +59,26 @@ def _read_value(field: SchemaField, raw: Any) -> Any:
     return raw
 
 
-class OrderParametersForm(widgets.VBox):
+class OrderParametersForm(ClosesTree, widgets.VBox):
     """One control per order parameter; ``value`` holds the parameters the user set."""
 
     #: The ``/order-parameters`` JSON Schema, or ``None`` (STAT draft servers).
-    schema = traitlets.Dict(allow_none=True, default_value=None)
-    value = traitlets.Dict()
-    error = traitlets.Unicode("")
+    schema = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the product's order-parameters JSON Schema; None on STAT draft servers",
+    )
+    value = traitlets.Dict(help="the order parameters the user set, as sent")
+    error = traitlets.Unicode("", help="what is wrong with the parameters, as shown; '' if ok")
 
     def __init__(self, **kwargs: Any) -> None:
         self.controls: dict[str, widgets.ValueWidget] = {}
         self.controls_box = widgets.VBox()
-        self.error_label = ErrorLabel()
-        #: Messages about ``order_parameters`` from the client or the server.
+        #: The one label for the parameters: what is wrong as typed (``error``) and messages
+        #: about ``order_parameters`` from the client or the server.
         self.feedback = ErrorLabel()
-        super().__init__([self.controls_box, self.error_label, self.feedback], **kwargs)
+        self.error_label = self.feedback  # the same label, under its older name
+        super().__init__([self.controls_box, self.feedback], **kwargs)
         self._rebuild()
 
     @property
@@ -85,20 +91,24 @@ class OrderParametersForm(widgets.VBox):
     def _on_schema(self, _change: object) -> None:
         self._rebuild()
 
+    def reset(self) -> None:
+        """Every control back to the schema's default (or unset)."""
+        self._rebuild()
+
     def _rebuild(self) -> None:
         self.controls = {}
         rows = []
         for field in self.fields:
             control = self._control(field)
             control.description = field.title + (" *" if field.required else "")
-            control.style = {"description_width": "initial"}
+            control.style.description_width = "initial"  # a new style would orphan the old
             control.observe(lambda _c: self._recompute(), names="value")
             self.controls[field.name] = control
             rows.append(widgets.VBox([control, widgets.HTML(field_hint(field))]))
         notes = "".join(f"<div>{_html.muted(n)}</div>" for n in self.fields.notes)
         if notes:
             rows.append(widgets.HTML(notes))
-        self.controls_box.children = tuple(rows)
+        replace_children(self.controls_box, rows)
         self._recompute()
 
     def _control(self, field: SchemaField) -> widgets.ValueWidget:
@@ -153,7 +163,7 @@ class OrderParametersForm(widgets.VBox):
         with self.hold_trait_notifications():
             self.value = values
             self.error = "; ".join(problems)
-        self.error_label.message = self.error
+        self.feedback.own = self.error
         self.feedback.message = ""
 
 

@@ -16,6 +16,7 @@ from stat_widgets.models import Product
 from stat_widgets.models.product_schema import SchemaField
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import ClosesTree
 
 _PLACEHOLDER = "— choose a product —"
 
@@ -74,14 +75,16 @@ def product_details_html(product: Product | None) -> str:
     return "".join(out)
 
 
-class ProductPicker(widgets.VBox):
+class ProductPicker(ClosesTree, widgets.VBox):
     """A dropdown of the server's products and a card describing the chosen one."""
 
-    products = traitlets.List()
+    products = traitlets.List(help="the products offered (Product models), in the server's order")
     #: The chosen ``Product``, or ``None``.
-    value = traitlets.Instance(Product, allow_none=True, default_value=None)
+    value = traitlets.Instance(
+        Product, allow_none=True, default_value=None, help="the chosen Product, or None"
+    )
     #: Why the products could not be listed (set by the form), or "".
-    error = traitlets.Unicode("")
+    error = traitlets.Unicode("", help="why the products could not be listed, as shown; or ''")
 
     def __init__(self, products: Iterable[Product] = (), **kwargs: Any) -> None:
         self.dropdown = widgets.Dropdown(
@@ -91,10 +94,11 @@ class ProductPicker(widgets.VBox):
             layout=widgets.Layout(width="max-content", min_width="24em"),
         )
         self.details = widgets.HTML(product_details_html(None))
-        self.error_label = ErrorLabel()
-        #: Messages about ``product_id`` from the request validation or the server.
+        #: The one label for the product: why the list failed (``error``) and messages about
+        #: ``product_id`` from the request validation or the server.
         self.feedback = ErrorLabel()
-        super().__init__([self.dropdown, self.details, self.error_label, self.feedback], **kwargs)
+        self.error_label = self.feedback  # the same label, under its older name
+        super().__init__([self.dropdown, self.details, self.feedback], **kwargs)
         self._syncing = False
         self.dropdown.observe(self._on_dropdown, names="value")
         self.products = list(products)
@@ -147,7 +151,7 @@ class ProductPicker(widgets.VBox):
 
     @traitlets.observe("error")
     def _on_error(self, change: dict[str, Any]) -> None:
-        self.error_label.message = change["new"]
+        self.feedback.own = change["new"]
 
 
 __all__ = ["ProductPicker", "describe_field", "product_details_html", "product_label"]

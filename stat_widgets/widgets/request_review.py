@@ -20,6 +20,8 @@ from stat_widgets.models import (
 )
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets.reasons import ReasonList
 
 
 def summary_html(
@@ -49,11 +51,27 @@ def summary_html(
     return f"<table>{body}</table>"
 
 
-def order_html(order: Order) -> str:
-    """The server's answer to a submission: id, status and a link to the order."""
+def sections_summary_html(rows: list[tuple[str, str]]) -> str:
+    """The request in words, one row per section (title, value in words)."""
+    body = "".join(
+        f"<tr><th style='text-align:left; padding-right:1em'>{_html.escape(k)}</th>"
+        f"<td>{_html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def order_html(order: Order, *, previous: bool = False) -> str:
+    """The server's answer to a submission: id, status and a link to the order; labelled
+    "Previous order" once the request on the form is no longer the one submitted."""
     link = find_link(order.links, "self") or (order.links[0] if order.links else None)
+    lead = (
+        _html.text("Previous order (not the request above): ", style=_html.MUTED_STYLE)
+        if previous
+        else _html.text("Order submitted. ", style=_html.SUCCESS_STYLE)
+    )
     parts = [
-        _html.text("Order submitted. ", style=_html.SUCCESS_STYLE),
+        lead,
         "Id: ",
         _html.inline_code(order.id),
         " · status: ",
@@ -64,7 +82,7 @@ def order_html(order: Order) -> str:
     return "".join(parts)
 
 
-class RequestReview(widgets.VBox):
+class RequestReview(ClosesTree, widgets.VBox):
     """Summary, JSON preview, Submit button and the result of the last submission."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -79,6 +97,8 @@ class RequestReview(widgets.VBox):
             tooltip="Submit the order shown above",
         )
         self.result = widgets.HTML()
+        #: What stops the order, each item a button that shows its section.
+        self.reasons = ReasonList()
         #: Errors that name no field of the form (the server's general complaints).
         self.error_label = ErrorLabel()
         super().__init__(
@@ -87,19 +107,23 @@ class RequestReview(widgets.VBox):
                 widgets.HTML("Request body to be sent:"),
                 self.preview,
                 widgets.HBox([self.submit_button, self.status]),
+                self.reasons,
                 self.error_label,
                 self.result,
             ],
             **kwargs,
         )
 
-    def show_request(self, request: OrderRequest | None, *, summary: str) -> None:
-        """Show the summary (built by the form from its sections) and the exact body."""
+    def show_request(
+        self, request: OrderRequest | None, *, summary: str, why_not: str = ""
+    ) -> None:
+        """Show the summary (built by the form from its sections) and the exact body, or, while
+        there is none, why not (``why_not``, in words)."""
         self.summary.value = summary
         if request is not None:
             self.preview.value = _html.request_block(request.model_dump(mode="json"))
         else:
-            self.preview.value = _html.muted("(no valid request yet)")
+            self.preview.value = _html.muted(f"No request yet: {why_not or 'see the form'}.")
 
 
-__all__ = ["RequestReview", "order_html", "summary_html"]
+__all__ = ["RequestReview", "order_html", "sections_summary_html", "summary_html"]

@@ -5,20 +5,49 @@ parameters, opportunities): it owns the widgets a person edits for one field of 
 the label where messages about that field appear. The form knows nothing else about it: it asks
 every section in its list for its value, builds the request from them with the models, and routes
 the models' and the server's errors back by field. Adding a section is one class that satisfies
-this protocol and one entry in the form's list of sections.
+this protocol and one entry in the form's list of sections (``order_form.SECTIONS``).
 
-Why a protocol and not a base class: the sections are already ipywidgets of different kinds (a
-map, a dropdown, boxes); a protocol asks for the few names the form reads without forcing one
-widget ancestry on them.
+A section class is built with one argument, the form's ``SectionContext`` (the client, the
+clock, the server's dialect), and shows ``widget`` under its ``title``. Values of fields the wire
+body has (``OrderRequest``: ``datetime``, ``product_id``, ``geometry``, ``filter``) go into the
+request; a section of another field sends its value only if it names the ``client.create_order``
+keyword that takes it (``keyword = "order_parameters"``), and otherwise only gates the order
+(``missing``, ``error``).
+
+Why a protocol and not a base class: the sections wrap ipywidgets of different kinds (a map, a
+dropdown, boxes); a protocol asks for the few names the form reads without forcing one widget
+ancestry on them. ``form_sections.WidgetSection`` is a small optional base with the traits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import ipywidgets as widgets
+
+    from stat_widgets.client import StatClient
     from stat_widgets.models import OrderRequest, Product
     from stat_widgets.widgets._errors import ErrorLabel
+
+
+@dataclass
+class SectionContext:
+    """What every section of one form may know about where it is used. A plain object, never
+    a trait: the client may hold a token, and traits are saved into the notebook file."""
+
+    #: The form's client (an opportunities section searches with it).
+    client: StatClient
+    #: The clock presets start from (tests fix it).
+    now: Callable[[], datetime] | None = None
+    #: Whether maps load basemap tiles (tests and offline machines turn them off).
+    basemap: bool = True
+    #: ``"stat"`` or ``"stapi"`` once the server answered, else ``None``; kept up to date by the
+    #: form before it calls ``set_product`` (STAPI refuses open intervals, for example).
+    dialect: str | None = None
 
 
 @runtime_checkable
@@ -39,8 +68,11 @@ class Section(Protocol):
     value: Any
     #: What is wrong with the person's input before the models see it ("" when nothing is).
     error: str
-    #: Where the messages about ``field`` are shown (from the models or back from the server).
+    #: Where the messages about ``field`` are shown (from the models or back from the server);
+    #: the section's own ``error`` is shown in the same label, so each fact appears once.
     feedback: ErrorLabel
+    #: What the form shows under ``title``.
+    widget: widgets.Widget
 
     @property
     def missing(self) -> str:
@@ -54,11 +86,30 @@ class Section(Protocol):
         hidden and its value is not sent."""
 
     def set_product(self, product: Product | None) -> None:
-        """Told by the form when the chosen product changes (its limits, fields, schema)."""
+        """Told by the form when the chosen product changes (its limits, fields, schema), and
+        after the server's products were (re)loaded (``SectionContext.dialect`` is known)."""
 
     def set_request(self, request: OrderRequest | None) -> None:
         """Told by the form after each rebuild of the request (``None`` while there is none), for
         sections whose content depends on the rest of the request (opportunities)."""
+
+
+@runtime_checkable
+class Drafted(Protocol):
+    """A section whose input is kept in the form's draft (optional: a section without these
+    two methods is simply not saved)."""
+
+    def draft_state(self) -> Any:
+        """The person's input as JSON-able data (``None`` when there is nothing to keep)."""
+
+    def restore_draft(self, state: Any) -> list[str]:
+        """Put ``state`` (from ``draft_state``, but read from a file: hostile until checked)
+        back into the widgets; returns what could not be restored as it was, in words.
+        ``None`` empties the section (a discarded draft)."""
+
+
+#: A section class, or any callable that makes one from the form's context.
+SectionFactory = Callable[[SectionContext], Section]
 
 
 def as_request_data(sections: list[Any]) -> dict[str, Any]:
@@ -66,4 +117,21 @@ def as_request_data(sections: list[Any]) -> dict[str, Any]:
     return {s.field: s.value for s in sections if s.applies and s.value is not None}
 
 
-__all__ = ["Section", "as_request_data"]
+def create_order_keywords(sections: list[Any]) -> dict[str, Any]:
+    """What goes to ``client.create_order`` beside the request: the value of every applying
+    section that names a ``keyword`` (an optional class attribute, e.g. ``order_parameters``)."""
+    return {
+        s.keyword: s.value
+        for s in sections
+        if getattr(s, "keyword", None) and s.applies and s.value is not None
+    }
+
+
+__all__ = [
+    "Drafted",
+    "Section",
+    "SectionContext",
+    "SectionFactory",
+    "as_request_data",
+    "create_order_keywords",
+]

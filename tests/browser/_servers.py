@@ -101,6 +101,7 @@ def isolated_env(home: Path, extra: Mapping[str, str]) -> dict[str, str]:
         JUPYTERLAB_SETTINGS_DIR=str(settings),
         JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
         IPYTHONDIR=str(home / "ipython"),
+        STAT_WIDGETS_HOME=str(home / "stat_widgets"),  # drafts start empty in every test
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

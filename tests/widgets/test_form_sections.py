@@ -1,0 +1,139 @@
+"""The section contract: every section of the form speaks it, and a new section is one class
+plus one list entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+import traitlets
+
+from stat_widgets.models import OrderRequest, Product
+from stat_widgets.widgets import OrderForm
+from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets.order_form import SECTIONS
+from stat_widgets.widgets.section import Section, SectionContext, as_request_data
+
+from ._shapes import LARGE
+from .conftest import fixed_now
+from .test_order_form import fill
+
+
+class CostSection(traitlets.HasTraits):
+    """A toy section: the person confirms the cost before the order can be made. Its value
+    gates the order but is never sent (it names no ``create_order`` keyword); it remembers the
+    request it was last told."""
+
+    field, title = "cost", "Cost"
+    value = traitlets.Any(None)
+    error = traitlets.Unicode("")
+
+    def __init__(self, context: SectionContext) -> None:
+        super().__init__()
+        self.context = context
+        self.box = widgets.Checkbox(description="I accept the cost of this tasking")
+        self.feedback = ErrorLabel()
+        self.widget = widgets.VBox([self.box, self.feedback])
+        self.product: Product | None = None
+        self.told: OrderRequest | None = None
+        self.box.observe(lambda c: setattr(self, "value", True if c.new else None), "value")
+
+    @property
+    def missing(self) -> str:
+        return "" if self.box.value else "a confirmation of the cost"
+
+    @property
+    def applies(self) -> bool:
+        return self.product is not None
+
+    def set_product(self, product: Product | None) -> None:
+        self.product = product
+
+    def set_request(self, request: OrderRequest | None) -> None:
+        self.told = request
+
+
+class CostForm(OrderForm):
+    SECTIONS = (*SECTIONS, CostSection)
+
+
+def test_every_section_speaks_the_contract(form: OrderForm) -> None:
+    fields = [s.field for s in form.sections]
+    assert fields == ["geometry", "product_id", "datetime", "filter", "order_parameters"]
+    for section in form.sections:
+        assert isinstance(section, Section), section
+        assert section.feedback in _tree(section.widget)
+    assert form.aoi is form.section("geometry").widget
+    assert form.product_picker.feedback is form.section("product_id").feedback
+
+
+@pytest.fixture
+def cost_form(stat_url: str) -> Iterator[CostForm]:
+    form = CostForm(stat_url, basemap=False, now=fixed_now)
+    yield form
+    form.close()
+
+
+def test_a_new_section_is_one_class_and_one_list_entry(cost_form: CostForm) -> None:
+    form = cost_form
+    cost = form.section("cost")
+    assert isinstance(cost, Section)
+    assert cost.widget in _tree(form)
+    fill(form)
+    # The form told the new section the product, and it blocks the order until confirmed.
+    assert cost.product is not None and cost.product.id == "optical-vhr"
+    assert form.request is None
+    assert "Still needed: a confirmation of the cost." in form.review.status.value
+    assert form.reasons == ["Cost: still needed"]
+    assert "5. Cost" in _headings(form)  # order parameters do not apply to a STAT product
+    assert "6. Review and submit" in _headings(form)
+
+    cost.box.value = True
+    assert form.request is not None and cost.told is form.request
+    assert form.reasons == []
+    assert as_request_data(form.sections)["cost"] is True
+    assert form._extra() == {}  # not sent: it names no create_order keyword
+    order = form.submit()
+    assert order.request is not None and order.request.product_id == "optical-vhr"
+
+    # Errors come back by field: a section's own error blocks the order and is listed.
+    cost.error = "the budget for this month is spent"
+    assert form.request is None
+    assert form.reasons == ["Cost: the budget for this month is spent"]
+
+
+def test_sections_that_do_not_apply_are_hidden_and_not_sent(form: OrderForm) -> None:
+    fill(form)
+    params = form.section("order_parameters")
+    assert not params.applies
+    assert params.widget.layout.display == "none"
+    assert "order_parameters" not in as_request_data(form.sections)
+    assert form._extra() == {}
+
+
+def test_limits_are_said_once_under_the_map(form: OrderForm) -> None:
+    fill(form, product_id="optical-stereo-video", ring=LARGE)
+    label = form.aoi.feedback
+    assert label is form.aoi.error_label  # one label for the AOI
+    assert label.text.count("above the limit of 500 km²") == 1
+    assert form.reasons[0].startswith("Area of interest: ")
+    assert "above the limit of 500 km²" in form.reasons[0]
+    assert form.aoi.geometry is not None and form.request is None
+
+
+def test_the_interval_is_told_the_dialect_not_reached_into(form: OrderForm) -> None:
+    assert form.context.dialect == "stat"
+    assert form.interval.allow_open_end and not form.interval.open_end.disabled
+
+
+def _tree(root: Any) -> list[Any]:
+    found = [root]
+    for child in getattr(root, "children", ()) or ():
+        found += _tree(child)
+    return found
+
+
+def _headings(form: OrderForm) -> str:
+    return " ".join(w.value for w in _tree(form) if isinstance(w, widgets.HTML))
