@@ -29,6 +29,7 @@ from typing import Any
 import browser_page
 import large_aoi
 import opportunities
+import opportunity_widgets
 import paging
 import server_load
 import startup
@@ -89,6 +90,14 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
             "full": {"days": 30, "repeat": 7},
             "quick": {"days": 30, "repeat": 3},
             "tiny": {"days": 3, "repeat": 1},
+        },
+    ),
+    "opportunity_widgets": (
+        opportunity_widgets.figure,
+        {
+            "full": {"windows": 200, "repeat": 9},
+            "quick": {"windows": 200, "repeat": 3},
+            "tiny": {"windows": 20, "repeat": 1},
         },
     ),
     # Bytes, not time: the same at every size.

@@ -28,6 +28,7 @@ FIGURE_LINES = (
     "import_stat_widgets",
     "browser_page_10_orders",
     "opportunities_search_3d",
+    "opportunity_widgets_20_build",
     "world_layer_bytes_per_map",
 )
 
@@ -53,7 +54,12 @@ def test_run_reports_every_figure_with_numbers() -> None:
     assert list(rows)[: len(FIGURE_LINES)] != [], result.stdout
     missing = [name for name in FIGURE_LINES if name not in rows]
     assert not missing, f"no line for {missing}:\n{result.stdout}"
-    others = ("server_list_throughput", "browser_page_bytes_per_order", "opportunities_compute_3d")
+    others = (
+        "server_list_throughput",
+        "browser_page_bytes_per_order",
+        "opportunities_compute_3d",
+        "opportunity_widgets_20_bytes",
+    )
     for name in (*FIGURE_LINES, *others):
         value = float(rows[name]["value"].replace(",", ""))
         assert value > 0, f"{name} reported {value}"

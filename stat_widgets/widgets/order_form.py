@@ -22,7 +22,7 @@ import traitlets
 
 from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, TransportError, ValidationError
-from stat_widgets.models import Order, OrderRequest, Product
+from stat_widgets.models import Opportunity, Order, OrderRequest, Product
 from stat_widgets.models.order import WIRE_FIELDS
 from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets import _html
@@ -41,6 +41,8 @@ from stat_widgets.widgets.form_sections import (
     dialect_of,
 )
 from stat_widgets.widgets.interval_picker import IntervalPicker
+from stat_widgets.widgets.opportunities import OpportunitySection
+from stat_widgets.widgets.opportunities.ordering import order_body
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
 from stat_widgets.widgets.request_review import RequestReview, order_html, sections_summary_html
@@ -60,6 +62,7 @@ SECTIONS: tuple[SectionFactory, ...] = (
     IntervalSection,
     FilterSection,
     OrderParametersSection,
+    OpportunitySection.in_form,
 )
 
 
@@ -105,6 +108,9 @@ class OrderForm(widgets.VBox):
         self._client, self._owns_client = as_client(client_or_url, token=token)
         self.context = SectionContext(client=self._client, now=now, basemap=basemap)
         self.sections: list[Section] = [make(self.context) for make in self.SECTIONS]
+        for section in self.sections:  # sections that draw on the AOI map (opportunities)
+            if hasattr(section, "use_map"):
+                section.use_map(self.aoi.map)
         self._product_section = self.section("product_id")
         self.reload_button = self._product_section.reload_button
         self.review = RequestReview()
@@ -175,6 +181,17 @@ class OrderForm(widgets.VBox):
         return self.section("order_parameters").widget
 
     @property
+    def opportunities(self) -> OpportunitySection:
+        """The opportunities section (when can this be imaged?)."""
+        return self.section("opportunity")
+
+    @property
+    def opportunity(self) -> Opportunity | None:
+        """The window chosen in the opportunities section: Submit orders exactly it."""
+        found = [s.value for s in self._applying() if s.field == "opportunity"]
+        return found[0] if found and isinstance(found[0], Opportunity) else None
+
+    @property
     def reasons(self) -> list[str]:
         """What stops the order, in words, as the list next to the Submit button shows it."""
         return [item["text"] for item in self._reason_items()]
@@ -229,7 +246,8 @@ class OrderForm(widgets.VBox):
         self.review.result.value = _html.muted("Submitting…")
         clear([*self._labels().values(), self.review.error_label])
         try:
-            order = self._client.create_order(request, idempotency_key=key, **extra)
+            target = self.opportunity or request  # a window chosen: exactly that window
+            order = self._client.create_order(target, idempotency_key=key, **extra)
         except ValidationError as exc:
             route_errors(exc, self._labels(), self.review.error_label)
             self._show_failure(
@@ -394,15 +412,23 @@ class OrderForm(widgets.VBox):
                 request = OrderRequest.from_input(wire, product=product)
             except ValidationError as exc:
                 route_errors(exc, self._labels(), self.review.error_label)
-        self.request = request
         for section in self.sections:
-            section.set_request(request)
+            section.set_request(request)  # the request without a window
+        chosen = self.opportunity
+        if request is not None and chosen is not None:
+            try:  # that window, its footprint, the search's filter
+                request = chosen.order_request()
+            except ValidationError as exc:  # a provider's footprint we cannot order
+                self.opportunities.feedback.message = f"This window cannot be ordered: {exc}"
+                request = None
+        self.request = request
         self.review.show_request(
             request,
             summary=sections_summary_html(
                 [(s.title, parts.summary_of(s)) for s in self._applying()]
             ),
             why_not="" if request is not None else self._why_no_request(),
+            body=self._body(request) if request is not None and chosen is not None else None,
         )
         self._refresh_button()
         self._save_draft()
@@ -412,8 +438,12 @@ class OrderForm(widgets.VBox):
         return create_order_keywords(self.sections)
 
     def _body(self, request: OrderRequest, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """What identifies one submission: the wire body and any order parameters."""
+        """What identifies one submission: the wire body and any order parameters (for a
+        chosen window, the body that orders it)."""
         extra = self._extra() if extra is None else extra
+        if self.opportunity is not None:
+            parameters = extra.get("order_parameters")
+            return order_body(self.opportunity, parameters, self._product_section.product)
         return {**request.model_dump(mode="json"), **parts.jsonable(extra)}
 
     def _key_for(self, body: dict[str, Any]) -> str:

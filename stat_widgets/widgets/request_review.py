@@ -115,13 +115,20 @@ class RequestReview(ClosesTree, widgets.VBox):
         )
 
     def show_request(
-        self, request: OrderRequest | None, *, summary: str, why_not: str = ""
+        self,
+        request: OrderRequest | None,
+        *,
+        summary: str,
+        why_not: str = "",
+        body: dict[str, Any] | None = None,
     ) -> None:
-        """Show the summary (built by the form from its sections) and the exact body, or, while
+        """Show the summary (built by the form from its sections) and the exact body (``body``
+        when the form sends another than the request's own: a chosen opportunity's), or, while
         there is none, why not (``why_not``, in words)."""
         self.summary.value = summary
         if request is not None:
-            self.preview.value = _html.request_block(request.model_dump(mode="json"))
+            shown = body if body is not None else request.model_dump(mode="json")
+            self.preview.value = _html.request_block(shown)
         else:
             self.preview.value = _html.muted(f"No request yet: {why_not or 'see the form'}.")
 

@@ -61,7 +61,14 @@ class CostForm(OrderForm):
 
 def test_every_section_speaks_the_contract(form: OrderForm) -> None:
     fields = [s.field for s in form.sections]
-    assert fields == ["geometry", "product_id", "datetime", "filter", "order_parameters"]
+    assert fields == [
+        "geometry",
+        "product_id",
+        "datetime",
+        "filter",
+        "order_parameters",
+        "opportunity",
+    ]
     for section in form.sections:
         assert isinstance(section, Section), section
         assert section.feedback in _tree(section.widget)
@@ -87,8 +94,10 @@ def test_a_new_section_is_one_class_and_one_list_entry(cost_form: CostForm) -> N
     assert form.request is None
     assert "Still needed: a confirmation of the cost." in form.review.status.value
     assert form.reasons == ["Cost: still needed"]
-    assert "5. Cost" in _headings(form)  # order parameters do not apply to a STAT product
-    assert "6. Review and submit" in _headings(form)
+    # order parameters do not apply to a STAT product; opportunities say it has no search
+    assert "5. Opportunities (optional)" in _headings(form)
+    assert "6. Cost" in _headings(form)
+    assert "7. Review and submit" in _headings(form)
 
     cost.box.value = True
     assert form.request is not None and cost.told is form.request

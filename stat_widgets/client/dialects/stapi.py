@@ -141,22 +141,21 @@ class StapiDialect(Dialect):
                 "geometry": search.get("geometry") or feature.get("geometry"),
                 "filter": search.get("filter"),
             }
-        order = Order.model_validate(
-            {
-                "id": feature["id"],
-                "user": properties.get("user"),
-                "status": status["status_code"] if isinstance(status, dict) else status,
-                "created": properties["created"],
-                "request": request,
-                "product_id": properties.get("product_id"),
-                "order_parameters": properties.get("order_parameters") or {},
-                "status_detail": status if isinstance(status, dict) else None,
-                "footprint": feature.get("geometry"),
-                "links": feature.get("links"),
-            },
-            context={BASE_URL: base},
-        )
-        return order
+        data = {
+            "id": feature["id"],
+            "user": properties.get("user"),
+            "status": status["status_code"] if isinstance(status, dict) else status,
+            "created": properties["created"],
+            "request": request,
+            "product_id": properties.get("product_id"),
+            "order_parameters": properties.get("order_parameters") or {},
+            "status_detail": status if isinstance(status, dict) else None,
+            "footprint": feature.get("geometry"),
+            "links": feature.get("links"),
+        }
+        if properties.get("opportunity_properties"):  # an order of an offered window
+            data["opportunity_properties"] = properties["opportunity_properties"]
+        return Order.model_validate(data, context={BASE_URL: base})
 
     def orders_call(
         self, limit: int | None, status: str | None = None, product_id: str | None = None

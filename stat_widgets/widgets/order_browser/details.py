@@ -90,6 +90,30 @@ def history_html(statuses: Sequence[StatusRecord] | None, note: str = "") -> str
     return "<table>" + "".join(rows) + "</table>"
 
 
+def window_html(order: Order) -> str:
+    """For an order made from an opportunity (STAPI ``opportunity_properties``): the window it
+    orders, and the satellite and angles it was offered with; "" for any other order."""
+    offered = (order.model_extra or {}).get("opportunity_properties")
+    if not isinstance(offered, dict) or not offered or order.request is None:
+        return ""
+    said = []
+    for label, names, unit in _OFFERED:
+        value = next((offered[n] for n in names if n in offered), None)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            said.append(f"{label} {value:.1f}{unit}")
+        elif isinstance(value, str):
+            said.append(f"{label} {value}")
+    text = f"Ordered window: {order.request.datetime}" + (f" ({', '.join(said)})" if said else "")
+    return f"<p style='margin: 4px 0;'><b>{_html.escape(text)}</b></p>"
+
+
+_OFFERED = (
+    ("satellite", ("platform", "satellite"), ""),
+    ("off-nadir", ("view:off_nadir", "off_nadir"), "°"),
+    ("sun", ("view:sun_elevation", "sun_elevation"), "°"),
+)
+
+
 def details_html(
     order: Order, statuses: Sequence[StatusRecord] | None, history_note: str = ""
 ) -> str:
@@ -97,6 +121,7 @@ def details_html(
         [
             STATUS_CSS,
             f"<h4 style='margin: 4px 0;'>Order {_html.escape(order.id)}</h4>",
+            window_html(order),
             fields_html(order),
             "<h4 style='margin: 8px 0 2px;'>Links</h4>",
             links_html(order),

@@ -1,4 +1,4 @@
-// OrderTable's front end (an anywidget ES module, shipped as is: no build step).
+// RecordTable's front end (orders, opportunities; an anywidget ES module, shipped as is).
 // Every string from a server is set with textContent, never as markup.
 const make = (tag, cls, text) => {
   const e = document.createElement(tag);
@@ -11,20 +11,20 @@ const str = (v) => (v === null || v === undefined ? "" : String(v));
 const pair = (c) => (Array.isArray(c) ? c : [c, c]);
 
 function render({ model, el }) {
-  el.classList.add("stat-order-table");
+  el.classList.add("stat-record-table", model.get("kind")); // CSS scope; what it shows
   const bars = make("div");
   const status = make("span", "sot-muted");
   const notes = make("div");
   const scroll = make("div", "sot-scroll");
   scroll.tabIndex = 0;
   scroll.setAttribute("role", "grid");
-  scroll.setAttribute("aria-label", "Orders");
+  scroll.setAttribute("aria-label", model.get("label") || "Rows");
   scroll.dataset.lmSuppressShortcuts = "true";
   const head = make("thead");
   const body = make("tbody");
   const table = make("table");
   table.append(head, body);
-  const empty = make("div", "sot-empty sot-muted", "No orders to show.");
+  const empty = make("div", "sot-empty sot-muted", model.get("empty_text"));
   const legend = make("div", "sot-legend");
   scroll.append(table, empty);
   el.append(bars, notes, scroll, legend);
@@ -116,28 +116,61 @@ function render({ model, el }) {
     }
     head.replaceChildren(tr);
   }
-  // A row is its cells' texts in the order of the columns: the column's place is its key.
+  // A row is its cells' values in the order of the columns: the column's place is its key.
   const at = (key) => model.get("columns").findIndex((c) => c[0] === key);
   function displayOrder() {
     const rows = model.get("rows");
     const [key, descending] = model.get("sort");
     const order = rows.map((_r, i) => i);
     const sign = descending ? -1 : 1;
-    const j = at(key);
-    if (j >= 0) order.sort((a, b) => {
-      const x = str(rows[a][j]), y = str(rows[b][j]);
-      return (x < y ? -sign : x > y ? sign : 0) || a - b;
+    // a column [key, label, by] sorts by column by's values; numbers before text, as in Python
+    const by = at((model.get("columns").find((c) => c[0] === key) || [])[2] || key);
+    const value = (r) => r[by];
+    const rank = (v) => (typeof v === "number" ? [0, v, ""] : [1, 0, str(v)]);
+    if (key && by >= 0) order.sort((a, b) => {
+      const x = rank(value(rows[a])), y = rank(value(rows[b]));
+      for (let k = 0; k < 3; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -sign : sign;
+      return a - b;
     });
     return order;
   }
-  function cell(key, value) {
+  // A column's optional format (its 4th entry) turns a number into text here, so rows carry
+  // each value once: {n: decimals, u: unit}, {s: 1} (seconds as a duration), {utc: 1} (Unix
+  // seconds as UTC "YYYY-MM-DD hh:mm:ss"), {tz: zone, of: key} (column key's instant there).
+  const zoned = {};
+  function localTime(seconds, tz) {
+    const at = new Date(seconds * 1000);
+    if (typeof seconds !== "number" || isNaN(at)) return "";
+    const f = (zoned[tz] = zoned[tz] || new Intl.DateTimeFormat("en-GB", {
+      timeZone: tz, hourCycle: "h23", timeZoneName: "short", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    }));
+    const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+  }
+  function duration(seconds) {
+    const t = Math.round(seconds), h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60);
+    const pad = (x) => String(x).padStart(2, "0");
+    return h ? `${h} h ${pad(m)} min` : m ? `${m} min ${pad(t % 60)} s` : `${t} s`;
+  }
+  function shownText(column, row, j) {
+    const fmt = column[3], value = row[j];
+    if (!fmt) return str(value);
+    if (fmt.tz) return localTime(row[at(fmt.of)], fmt.tz);
+    if (typeof value !== "number") return str(value);
+    if (fmt.s) return duration(value);
+    if (fmt.utc) return new Date(value * 1000).toISOString().slice(0, 19).replace("T", " ");
+    return (fmt.n === undefined ? String(value) : value.toFixed(fmt.n)) + (fmt.u || "");
+  }
+  function cell(column, row, j) {
+    const key = column[0], value = shownText(column, row, j);
     const td = make("td", "sot-" + key);
-    const stage = key === "status" && stageOf[str(value).toLowerCase()];
+    const stage = key === "status" && stageOf[value.toLowerCase()];
     if (stage) {
-      const badge = make("span", "sot-badge", str(value));
+      const badge = make("span", "sot-badge", value);
       badge.style.background = stage.css;
       td.append(badge);
-    } else td.textContent = str(value);
+    } else td.textContent = value;
     return td;
   }
   function drawBody() {
@@ -147,13 +180,14 @@ function render({ model, el }) {
     body.replaceChildren(...shown.map((i) => {
       const tr = make("tr");
       tr.dataset.index = String(i);
-      columns.forEach(([key], j) => {
-        const td = tr.appendChild(cell(key, rows[i][j]));
-        if (key === "id") td.title = "Show order " + str(rows[i][j]);
+      columns.forEach((column, j) => {
+        const td = tr.appendChild(cell(column, rows[i], j));
+        if (column[0] === "id") td.title = "Show order " + str(rows[i][j]);
       });
       return tr;
     }));
     empty.style.display = rows.length ? "none" : "";
+    scroll.style.display = columns.length ? "" : "none"; // no columns: controls and notes only
     drawSelected();
   }
   function drawSelected() {
@@ -183,6 +217,7 @@ function render({ model, el }) {
   // -- the legend: each stage's colour and statuses (the same table in Python drives both) ---
   function drawStages() {
     stageOf = {};
+    legend.style.display = model.get("stages").length ? "" : "none";
     legend.replaceChildren(...model.get("stages").map((stage) => {
       for (const s of stage.statuses) stageOf[s] = stage;
       const item = make("span", "sot-legend-item");

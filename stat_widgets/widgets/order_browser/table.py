@@ -1,4 +1,5 @@
-"""``OrderTable``: one page of orders as one front-end widget (``anywidget``).
+"""``OrderTable``: one page of orders as one front-end widget (``anywidget``), on the
+generic ``RecordTable`` that the opportunity table shares.
 
 The rows travel as one synced list of plain records, each the texts of its cells in the order
 of ``columns`` (an array, not a mapping: a page of 100 would otherwise carry every column's key
@@ -76,14 +77,18 @@ def _asset(name: str) -> str:
     return _compact((_HERE / name).read_text(encoding="utf-8"))
 
 
-def _sort_key(value: Any) -> str:
-    return "" if value is None else str(value)
+def _sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers before text, each in its own order (the front end compares the same way)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (1, 0.0, "" if value is None else str(value))
 
 
-class OrderTable(anywidget.AnyWidget):
-    """Rows of orders with sortable columns, selection by click or arrow keys, and the
-    browser's controls above them. Tests and Python code drive it as the front end does:
-    ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
+class RecordTable(anywidget.AnyWidget):
+    """Rows with sortable columns, selection by click or arrow keys, and controls above them.
+    A column is ``[key, label]``, or ``[key, label, by, format]``: sorted as column ``by``, its
+    numbers formatted in the front end (``table.js``). Tests and Python code drive it as the
+    front end does: ``selected = i``, ``sort = [key, descending]``, ``press(name, value)``."""
 
     _esm = traitlets.Unicode(_asset("table.js")).tag(sync=True)
     _css = traitlets.Unicode(_asset("table.css")).tag(sync=True)
@@ -108,40 +113,25 @@ class OrderTable(anywidget.AnyWidget):
         sync=True
     )
     stages = traitlets.List(help="status colours: {name, css, statuses}").tag(sync=True)
+    busy = traitlets.Bool(False, help="loading: controls disabled, 'Loading…' shown").tag(sync=True)
+    label = traitlets.Unicode("Orders", help="what the rows are, for screen readers").tag(sync=True)
+    kind = traitlets.Unicode(
+        "stat-order-table", help="CSS class of the table's element (what its rows are)"
+    ).tag(sync=True)
+    empty_text = traitlets.Unicode("No orders to show.", help="shown when there are no rows").tag(
+        sync=True
+    )
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**{"stages": _stages(), **kwargs})
+        super().__init__(**kwargs)
         self._handlers: list[Callable[[str, Any], None]] = []
-        self.orders: list[Order] = []
         self.on_msg(self._on_front_end_msg)
 
-    # -- what it holds ---------------------------------------------------------------------------
-    def set_orders(
-        self,
-        orders: Sequence[Order],
-        providers: Sequence[str] | None = None,
-        *,
-        selected: int = -1,
-    ) -> None:
-        """Show ``orders`` (with a provider column when ``providers`` names each one's) and
-        select row ``selected``, in one message to the front end."""
-        self.orders = list(orders)
-        names: Sequence[str | None] = providers if providers is not None else [None] * len(orders)
-        columns = [list(PROVIDER_COLUMN)] if providers is not None else []
-        with self.hold_sync():
-            self.columns = columns + [list(c) for c in COLUMNS]
-            self.rows = [order_row(o, p) for o, p in zip(self.orders, names, strict=True)]
-            self.selected = selected if 0 <= selected < len(self.orders) else -1
-
     @property
-    def records(self) -> list[dict[str, str]]:
-        """The rows as mappings of column key → text (what the front end shows)."""
-        keys = [key for key, _label in self.columns]
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as mappings of column key → value."""
+        keys = [c[0] for c in self.columns]
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
-
-    @property
-    def selected_order(self) -> Order | None:
-        return self.orders[self.selected] if 0 <= self.selected < len(self.orders) else None
 
     # -- what the front end sends ----------------------------------------------------------------
     def on_control(self, handler: Callable[[str, Any], None]) -> None:
@@ -166,14 +156,57 @@ class OrderTable(anywidget.AnyWidget):
         indices = list(range(len(self.rows)))
         if not key:
             return indices
-        keys = [k for k, _label in self.columns]
+        keys = [c[0] for c in self.columns]
         if key not in keys:  # the front end compares empty texts: listing order
             return indices
-        at = keys.index(key)
+        column = self.columns[keys.index(key)]
+        by = column[2] if len(column) > 2 and column[2] in keys else key
+        at = keys.index(by)
         values = [_sort_key(row[at]) for row in self.rows]
         # a stable sort keeps ties in listing order, reversed or not, as the front end does
         indices.sort(key=lambda i: values[i], reverse=bool(descending))
         return indices
+
+    def move(self, key: str) -> None:
+        """What the arrow keys do in the front end (``ArrowDown``, ``ArrowUp``, ``Home``,
+        ``End``): move the selection in the order shown."""
+        shown = self.display_order()
+        if not shown:
+            return
+        step = {"ArrowDown": 1, "ArrowUp": -1, "Home": -len(shown), "End": len(shown)}[key]
+        at = shown.index(self.selected) if self.selected in shown else -1
+        to = 0 if at < 0 and abs(step) == 1 else at + step
+        self.selected = shown[min(len(shown) - 1, max(0, to))]
+
+
+class OrderTable(RecordTable):
+    """Rows of orders, with the browser's controls above them and the status legend below."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"stages": _stages(), **kwargs})
+        self.orders: list[Order] = []
+
+    # -- what it holds ---------------------------------------------------------------------------
+    def set_orders(
+        self,
+        orders: Sequence[Order],
+        providers: Sequence[str] | None = None,
+        *,
+        selected: int = -1,
+    ) -> None:
+        """Show ``orders`` (with a provider column when ``providers`` names each one's) and
+        select row ``selected``, in one message to the front end."""
+        self.orders = list(orders)
+        names: Sequence[str | None] = providers if providers is not None else [None] * len(orders)
+        columns = [list(PROVIDER_COLUMN)] if providers is not None else []
+        with self.hold_sync():
+            self.columns = columns + [list(c) for c in COLUMNS]
+            self.rows = [order_row(o, p) for o, p in zip(self.orders, names, strict=True)]
+            self.selected = selected if 0 <= selected < len(self.orders) else -1
+
+    @property
+    def selected_order(self) -> Order | None:
+        return self.orders[self.selected] if 0 <= self.selected < len(self.orders) else None
 
     @property
     def row_ids(self) -> list[str]:
@@ -188,16 +221,5 @@ class OrderTable(anywidget.AnyWidget):
                 return record
         raise KeyError(f"order {order_id!r} is not on this page")
 
-    def move(self, key: str) -> None:
-        """What the arrow keys do in the front end (``ArrowDown``, ``ArrowUp``, ``Home``,
-        ``End``): move the selection in the order shown."""
-        shown = self.display_order()
-        if not shown:
-            return
-        step = {"ArrowDown": 1, "ArrowUp": -1, "Home": -len(shown), "End": len(shown)}[key]
-        at = shown.index(self.selected) if self.selected in shown else -1
-        to = 0 if at < 0 and abs(step) == 1 else at + step
-        self.selected = shown[min(len(shown) - 1, max(0, to))]
 
-
-__all__ = ["COLUMNS", "PROVIDER_COLUMN", "OrderTable", "created_text", "order_row"]
+__all__ = ["COLUMNS", "PROVIDER_COLUMN", "OrderTable", "RecordTable", "created_text", "order_row"]
