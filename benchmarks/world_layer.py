@@ -36,8 +36,8 @@ def figure() -> list[Row]:
         per_map = {"AOIMap": sent.by_comm[world_id]}
         resent = per_map["AOIMap"] - built[world_id]
         rest = sum(size for comm_id, size in built.items() if comm_id != world_id)
-        footprints = FootprintMap()
-        per_map["FootprintMap"] = sent.by_comm[footprints.world_layer.model_id]
+        footprints = FootprintMap()  # its world comes once the map is on screen
+        per_map["FootprintMap"] = sent.by_comm[footprints.add_world().model_id]
         aoi.close()
         footprints.close()
 

@@ -74,7 +74,10 @@ class _Backend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
-        addresses = self._policy.addresses(host, port) if self._policy else [host]
+        if self._policy is None:
+            addresses = [host]
+        else:  # the name lookup counts against the deadline too
+            addresses = self._policy.addresses(host, port, _left(timeout, httpcore.ConnectTimeout))
         failure: Exception | None = None
         for address in addresses:
             try:

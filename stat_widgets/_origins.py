@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import socket
+import threading
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -123,12 +124,31 @@ def address_kind(address: str) -> str:
     return PRIVATE
 
 
-def _resolve(host: str, port: int) -> list[str]:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise AddressRefused(f"{host} could not be resolved ({exc})") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+def _resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
+    """The host's addresses. With ``timeout``, the lookup runs in a thread of its own and is
+    given up after that long: ``getaddrinfo`` takes no timeout, and a name server that does
+    not answer holds it for the resolver's 5 s times attempts times servers."""
+    found: list[list[str]] = []
+    failed: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            found.append(list(dict.fromkeys(str(info[4][0]) for info in infos)))
+        except (OSError, UnicodeError) as exc:
+            failed.append(exc)
+
+    if timeout is None:
+        lookup()
+    else:
+        thread = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if thread.is_alive():  # left to finish on its own; nobody waits for it
+            raise AddressRefused(f"{host} could not be resolved within {timeout:.3g} s")
+    if failed:
+        raise AddressRefused(f"{host} could not be resolved ({failed[0]})")
+    return found[0]
 
 
 class AddressPolicy:
@@ -154,13 +174,14 @@ class AddressPolicy:
                 pass
         return cls(kinds, allow_hosts)
 
-    def addresses(self, host: str, port: int) -> list[str]:
+    def addresses(self, host: str, port: int, timeout: float | None = None) -> list[str]:
         """The addresses to connect to for ``host``: every one it resolves to must be allowed,
-        so a name with one public and one private address is refused."""
+        so a name with one public and one private address is refused. ``timeout`` bounds the
+        lookup."""
         name = host.strip("[]").lower()
         if name in self.allow_hosts:
             return [host]
-        addresses = _resolve(name, port)
+        addresses = _resolve(name, port, timeout)
         for address in addresses:
             kind = address_kind(address)
             if kind not in self.kinds:

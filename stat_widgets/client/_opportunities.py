@@ -33,7 +33,8 @@ from stat_widgets.models import (
 from stat_widgets.models.links import absolute_links
 
 from ._http import Call, Op, Retry, Wait
-from .dialects import Dialect, PageTrail, _segment, link_call
+from .dialects import Dialect, PageTrail, link_call
+from .dialects.base import segment
 
 MAX_OPPORTUNITIES = 10_000
 DEFAULT_DEADLINE_S = 120.0
@@ -69,7 +70,7 @@ def search(
             f"the product {product.id!r} offers no opportunity search on this server"
         )
     link = next((item for item in product.links if item.rel == "opportunities"), None)
-    url = link.href if link else dialect.url("products", _segment(product.id), "opportunities")
+    url = link.href if link else dialect.url("products", segment(product.id), "opportunities")
     body = request.search_body()
     if limit is not None:
         body["limit"] = limit
@@ -168,7 +169,7 @@ def _record_url(dialect: Dialect, response: httpx.Response, record: dict) -> str
     for item in absolute_links(str(response.url), record.get("links")):
         if isinstance(item, dict) and item.get("rel") == "self" and item.get("href"):
             return str(item["href"])
-    return dialect.url("searches", "opportunities", _segment(str(record["id"])))
+    return dialect.url("searches", "opportunities", segment(str(record["id"])))
 
 
 def _status_of(record: dict) -> tuple[str, str]:
@@ -231,9 +232,9 @@ def _results_call(dialect: Dialect, url: str, record: dict, product: Product) ->
     base = (
         search_link.href
         if search_link
-        else dialect.url("products", _segment(product.id), "opportunities")
+        else dialect.url("products", segment(product.id), "opportunities")
     )
-    return Call("GET", f"{base.rstrip('/')}/{_segment(str(record['id']))}", what="collection")
+    return Call("GET", f"{base.rstrip('/')}/{segment(str(record['id']))}", what="collection")
 
 
 def order_call(

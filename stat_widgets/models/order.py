@@ -327,6 +327,19 @@ class Order(BaseModel):
         cannot read)."""
         return _lenient_request(self.request_record)
 
+    @functools.cached_property
+    def footprint(self) -> dict | None:
+        """The area ordered as a GeoJSON geometry: the request's inline geometry, else the one
+        the server resolved its JSON Reference to (the reference server's ``footprint``, a
+        STAPI order Feature's ``geometry``), else None."""
+        request = self.request
+        if request is not None and isinstance(request.geometry, dict):
+            return request.geometry
+        found = (self.model_extra or {}).get("footprint")
+        if not (isinstance(found, dict) and found.get("type") in GEOMETRY_TYPES):
+            return None
+        return found if found.get("coordinates") or found.get("geometries") else None
+
     def link(self, rel: str) -> Link | None:
         return find_link(self.links, rel)
 

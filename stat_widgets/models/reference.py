@@ -23,6 +23,9 @@ from stat_widgets.models.geometry import FIELD, to_geometry
 REFERENCE_FIELD = f"{FIELD}.$ref"
 MAX_REFERENCE_BYTES = 32 * 1024 * 1024  # the client's default max_response_bytes
 REFERENCE_DEADLINE = 10.0
+MAX_REFERENCE_LENGTH = 2048
+"""The longest ``$ref`` URL taken (characters): browsers and servers cap URLs near this, and a
+reference is stored and listed with every order, so 4.5 MB "URLs" must not bloat listings."""
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -142,6 +145,11 @@ class JSONReference(BaseModel):
     @field_validator("ref")
     @classmethod
     def _absolute_http_url(cls, value: str) -> str:
+        if len(value) > MAX_REFERENCE_LENGTH:
+            raise ValueError(
+                f"the URL is {len(value):,} characters long; at most "
+                f"{MAX_REFERENCE_LENGTH:,} are taken"
+            )
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(

@@ -28,6 +28,7 @@ from .conformance import STAT_CONFORMANCE
 from .intake import canonical, idempotency_key
 from .paging import BadPageToken, PageToken, PageTokenCodec
 from .problems import Problem, install_error_handlers
+from .references import References, footprint_text
 from .stapi import mount_stapi
 from .store import Filters, IdempotencyConflict, OrderStore, StoredOrder
 
@@ -58,6 +59,7 @@ class _State:
             p.id: p.model_dump(mode="json", by_alias=True, exclude_none=True) for p in products
         }
         self.pages = PageTokenCodec(store.page_key)
+        self.references = References()  # create_app names the hosts it may reach
 
     def now_ms(self) -> int:
         return lifecycle.to_ms(self.clock.now())
@@ -78,12 +80,16 @@ def create_app(
     tokens: Mapping[str, str] | None = None,
     clock: Clock | None = None,
     products: Iterable[Product | Mapping[str, Any]] | None = None,
+    allow_ref_hosts: Iterable[str] = (),
 ) -> FastAPI:
     """The app. ``tokens`` maps bearer tokens to user names (``None``: no auth, every order
-    belongs to ``anonymous``); ``products`` replaces the demo catalogue."""
+    belongs to ``anonymous``); ``products`` replaces the demo catalogue; ``allow_ref_hosts``
+    names the loopback, link-local or private hosts a ``$ref`` geometry may be fetched from
+    (``references``)."""
     if str(db_path) == ":memory:" or not str(db_path):
         raise ValueError("db_path must be a file: each worker thread opens its own connection")
     state = _State(OrderStore(db_path), clock or SystemClock(), tokens, _load_products(products))
+    state.references = References(allow_ref_hosts)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -150,6 +156,7 @@ def _order_body(stored: StoredOrder, base: str, now_ms: int) -> dict[str, Any]:
             _link(f"{base}/products/{quote(stored.product_id, safe='')}", "product", "Product"),
         ],
         "request": json.loads(stored.request),
+        **({"footprint": json.loads(stored.footprint)} if stored.footprint else {}),
     }
 
 
@@ -326,14 +333,21 @@ def _add_routes(app: FastAPI, state: _State) -> None:
         if "filters" in body and "filter" not in body:  # stat.yaml's spelling of the field
             body["filter"] = body.pop("filters")
         order_request = _validate(state, body)
+        request_text = canonical(order_request)
+        footprint = state.references.footprint(
+            order_request,
+            state.products.get(order_request.product_id),
+            replay=lambda: state.store.replays(user, key, request_text),
+        )
         try:
             stored, created = state.store.insert(
                 order_id=uuid.uuid4().hex,
                 owner=user,
                 product_id=order_request.product_id,
                 created_ms=state.now_ms(),
-                request=canonical(order_request),
+                request=request_text,
                 idempotency_key=key,
+                footprint=footprint_text(footprint),
             )
         except IdempotencyConflict:
             raise Problem(
@@ -362,6 +376,8 @@ def _add_routes(app: FastAPI, state: _State) -> None:
         user = _user(state, request)
         key = idempotency_key(request)
         raw = await _read_body(request)
+        if state.references.named_in(raw):  # fetching a $ref waits on another server
+            return await state.references.run(create, raw, user, key, _base(request))
         # Inline, not in the thread pool: validation and one WAL insert take well under a
         # millisecond, less than the hop to a worker thread and back.
         return create(raw, user, key, _base(request))

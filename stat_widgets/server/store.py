@@ -54,11 +54,12 @@ _ADDED_COLUMNS = {
     "window_start_ms": "INTEGER",
     "window_end_ms": "INTEGER",
     "opportunity": "TEXT",
+    "footprint": "TEXT",
 }
 
 _COLUMNS = (
     "seq, id, owner, product_id, created_ms, fate, request, window_start_ms, window_end_ms,"
-    " opportunity"
+    " opportunity, footprint"
 )
 
 
@@ -89,10 +90,11 @@ class StoredOrder:
     request: str  # canonical JSON of the validated OrderRequest wire body
     window: lifecycle.Window | None = None  # an ordered opportunity's window
     opportunity: str | None = None  # JSON of its properties
+    footprint: str | None = None  # JSON of the geometry a ``$ref`` resolved to
 
     @classmethod
     def from_row(cls, row: Sequence[object]) -> StoredOrder:
-        seq, id_, owner, product_id, created_ms, fate, request, start, end, opportunity = row
+        seq, id_, owner, product_id, created_ms, fate, request, start, end, opportunity, area = row
         return cls(
             int(seq),  # type: ignore[arg-type]
             str(id_),
@@ -103,6 +105,7 @@ class StoredOrder:
             str(request),
             None if start is None else (int(start), int(end)),  # type: ignore[arg-type]
             None if opportunity is None else str(opportunity),
+            None if area is None else str(area),
         )
 
 
@@ -222,9 +225,11 @@ class OrderStore:
         created_ms: int,
         request: str,
         idempotency_key: str | None = None,
+        footprint: str | None = None,
     ) -> tuple[StoredOrder, bool]:
         """Store a new order; with a key already used for the same request, return that order
-        instead. The flag says whether a row was created."""
+        instead. The flag says whether a row was created. ``footprint``: the JSON of the
+        geometry a referenced (``$ref``) geometry resolved to."""
         fate = lifecycle.fate_of(order_id)
         conn = self._connection()
         offered = conn.execute(
@@ -237,7 +242,16 @@ class OrderStore:
             return self._insert(
                 conn,
                 StoredOrder(
-                    0, order_id, owner, product_id, created_ms, fate, request, window, opportunity
+                    0,
+                    order_id,
+                    owner,
+                    product_id,
+                    created_ms,
+                    fate,
+                    request,
+                    window,
+                    opportunity,
+                    footprint,
                 ),
                 idempotency_key,
             )
@@ -248,8 +262,8 @@ class OrderStore:
         start, end = order.window or (None, None)
         rows = conn.execute(
             "INSERT INTO orders (id, owner, product_id, created_ms, fate, request,"
-            " idempotency_key, window_start_ms, window_end_ms, opportunity)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " idempotency_key, window_start_ms, window_end_ms, opportunity, footprint)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (owner, idempotency_key) DO NOTHING RETURNING seq",
             (
                 order.id,
@@ -262,6 +276,7 @@ class OrderStore:
                 start,
                 end,
                 order.opportunity,
+                order.footprint,
             ),
         ).fetchall()  # exhaust the cursor: the write commits only when the statement ends
         if rows:
@@ -278,6 +293,21 @@ class OrderStore:
         return stored, False
 
     # -- reads ------------------------------------------------------------------------------
+    def replays(self, owner: str, idempotency_key: str | None, request: str) -> bool:
+        """Whether ``insert`` would answer with a stored order: the key was used before, by
+        the same owner, for the same request."""
+        if idempotency_key is None:
+            return False
+        row = (
+            self._connection()
+            .execute(
+                "SELECT request FROM orders WHERE owner = ? AND idempotency_key = ?",
+                (owner, idempotency_key),
+            )
+            .fetchone()
+        )
+        return row is not None and row[0] == request
+
     def get(self, order_id: str, owner: str) -> StoredOrder | None:
         row = (
             self._connection()

@@ -24,30 +24,26 @@ from stat_widgets.models import (
     bbox_geometry,
     geodesic_area_km2,
     limit_problems,
+    read_geometry,
     simplify_to_limit,
-    to_geometry,
     vertex_count,
     wrap_antimeridian,
 )
+from stat_widgets.models.geometry.measure import geojson_of
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets.aoi_draw import DrawTool
 from stat_widgets.widgets.go_to import GoToBox
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 from stat_widgets.widgets.world_layer import add_world
 
 if TYPE_CHECKING:
+    from stat_widgets.models.geometry import AnyGeometry
     from stat_widgets.models.places import Destination
-
-#: Draw tools offered on the map. A non-empty dict enables a Geoman tool, an empty one hides it.
-_AREA_TOOL: dict[str, Any] = {"pathOptions": {}}
-_POINT_TOOL: dict[str, Any] = {"continueDrawing": False}
 
 _NO_AOI = "No AOI yet: draw a polygon or rectangle on the map, upload a GeoJSON file, paste "
 _NO_AOI += "GeoJSON or WKT, or type a bbox."
-
-
-def _feature(geometry: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "properties": {}, "geometry": geometry}
 
 
 def _upload_bytes(entry: Any) -> bytes:
@@ -57,42 +53,57 @@ def _upload_bytes(entry: Any) -> bytes:
     return content.tobytes() if isinstance(content, memoryview) else bytes(content)
 
 
-class AOIMap(widgets.VBox):
+class AOIMap(ClosesTree, widgets.VBox):
     """Draw, upload, paste or type the area of interest; ``geometry`` is the result."""
 
     #: The current AOI as a GeoJSON geometry dict (validated, re-wound), or ``None`` when there
     #: is none or the input is invalid (then ``error`` says why).
-    geometry = traitlets.Dict(allow_none=True, default_value=None)
+    geometry = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the AOI as a validated GeoJSON geometry dict; None without one (error says why)",
+    )
     #: Geodesic area of ``geometry`` in km² (0 for points), ``None`` without a geometry.
-    area_km2 = traitlets.Float(allow_none=True, default_value=None)
-    vertices = traitlets.Int(allow_none=True, default_value=None)
+    area_km2 = traitlets.Float(
+        allow_none=True, default_value=None, help="geodesic area of geometry in km² (0 for points)"
+    )
+    vertices = traitlets.Int(
+        allow_none=True, default_value=None, help="distinct vertices of geometry"
+    )
     #: Why the last input is not usable (the model's message, or the product's limit); "" if ok.
-    error = traitlets.Unicode("")
-    max_area_km2 = traitlets.Float(allow_none=True, default_value=None)
-    max_vertices = traitlets.Int(allow_none=True, default_value=None)
+    error = traitlets.Unicode("", help="why the last input is not usable, as shown; '' if it is")
+    max_area_km2 = traitlets.Float(
+        allow_none=True, default_value=None, help="the product's largest AOI in km²; None: any"
+    )
+    max_vertices = traitlets.Int(
+        allow_none=True, default_value=None, help="the product's most vertices; None: any"
+    )
     #: Whether the product takes a point: enables the marker tool and accepts pasted points.
-    accept_points = traitlets.Bool(False)
+    accept_points = traitlets.Bool(
+        False, help="whether the product takes points (offers the marker tool)"
+    )
     #: How an uploaded or pasted AOI was simplified to fit ``max_vertices`` ("" if it was not).
-    simplified = traitlets.Unicode("")
+    simplified = traitlets.Unicode(
+        "", help="how an uploaded or pasted AOI was simplified to max_vertices; '' if not"
+    )
     #: How a drawn AOI was brought into −180…180° ("" if it did not need to be): moved from a
     #: repeated world copy, or cut in two where it crosses the antimeridian.
-    wrapped = traitlets.Unicode("")
+    wrapped = traitlets.Unicode(
+        "", help="how a drawn AOI was brought into -180..180° (moved or cut); '' if not"
+    )
 
     def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
-        self._writing_map = False
         self._setting = False
-        self._latest_drawn: dict[str, Any] | None = None
-        self.draw_control = self._new_draw_control()
-        self._listen(self.draw_control)
         map_kwargs: dict[str, Any] = {"center": (20.0, 0.0), "zoom": 2, "scroll_wheel_zoom": True}
-        self.map = ipyleaflet.Map(**map_kwargs)
         if not basemap:
-            self.map.layers = ()
+            map_kwargs["layers"] = ()  # no tile layer made, rather than one made and dropped
+        self.map = ipyleaflet.Map(**map_kwargs)
         # Under the tiles, and all there is to see when they do not load (offline machines).
         self.world_layer = add_world(self.map)
         self.map.layout.height = "400px"
         self.map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
-        self.map.add(self.draw_control)
+        #: The Geoman control and what the person drew with it (``aoi_draw``).
+        self.drawing = DrawTool(self.map, self._on_drawn, points=self.accept_points)
         self.go_to_box = GoToBox(self.map)
         self.summary = widgets.HTML(_html.muted(_NO_AOI))
         #: The one label for what is wrong with the AOI: the input itself, the product's limits
@@ -181,48 +192,23 @@ class AOIMap(widgets.VBox):
 
     def clear(self) -> None:
         """Remove the AOI from the map and from ``geometry``."""
-        self._latest_drawn = None
+        self.drawing.latest = None
         self._write_map(None)
         self._set(None, "")
 
+    @property
+    def draw_control(self) -> ipyleaflet.GeomanDrawControl:
+        """The map's draw control (replaced when ``accept_points`` changes)."""
+        return self.drawing.control
+
     # -- browser events ------------------------------------------------------------------------
 
-    def _on_draw_event(self, _control: Any, action: str, geo_json: Any) -> None:
-        """Custom messages from Geoman. ``create`` carries the new shape only; ``remove`` the
-        shape removed; the edit events carry every shape. The browser follows each with a
-        ``data`` update, which ``_on_map_data`` handles; reacting here as well keeps the AOI
-        right when only the message arrives."""
-        features = [f for f in (geo_json if isinstance(geo_json, list) else [geo_json]) if f]
-        if action == "create" and features:
-            self._latest_drawn = features[-1].get("geometry")
-            self._accept_drawn(features[-1])
-        elif action == "remove":
-            removed = [f.get("geometry") for f in features]
-            if self._latest_drawn in removed:
-                self._latest_drawn = None
-            remaining = [f for f in self.draw_control.data if f.get("geometry") not in removed]
-            self._from_features(remaining)
-        elif action != "vertexadded":
-            self._from_features(features)
-
-    def _on_map_data(self, change: dict[str, Any]) -> None:
-        if not self._writing_map:
-            self._from_features(list(change["new"] or []))
-
-    def _from_features(self, features: list[dict[str, Any]]) -> None:
-        if not features:
+    def _on_drawn(self, obj: dict[str, Any] | None) -> None:
+        """What the person drew on the map (``DrawTool``), or ``None`` when nothing is."""
+        if obj is None:
             self._set(None, "")
-            return
-        if len(features) > 1:
-            newest = [f for f in features if f.get("geometry") == self._latest_drawn]
-            if newest:
-                # A newly drawn shape replaces the previous AOI: one order, one area.
-                self._write_map(newest[-1]["geometry"], recenter=False)
-                self._accept_drawn(newest[-1])
-                return
-            self._accept_drawn({"type": "FeatureCollection", "features": features})
-            return
-        self._accept_drawn(features[0])
+        else:
+            self._accept_drawn(obj)
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         entries = list(change["new"] or [])
@@ -267,7 +253,9 @@ class AOIMap(widgets.VBox):
 
     def _accept(self, obj: Any, *, show_on_map: bool, wrapped: str = "") -> dict[str, Any] | None:
         try:
-            geometry = to_geometry(obj)
+            # the geometry with the shape its validation built: measured, checked and shown
+            # below without building it again (what a 10⁵-vertex upload notices)
+            geometry: AnyGeometry = read_geometry(obj)
         except ValidationError as exc:
             self._reject(exc)
             return None
@@ -277,12 +265,12 @@ class AOIMap(widgets.VBox):
             # to what the product takes, and the user is told by how much; a drawn shape is
             # the user's own and is never changed behind their back.
             geometry, note = self._fit_vertex_limit(geometry)
-            self._latest_drawn = None
+            self.drawing.latest = None
             self._write_map(geometry)
         self._set(geometry, self._limit_error(geometry), simplified=note, wrapped=wrapped)
-        return geometry
+        return self.geometry
 
-    def _fit_vertex_limit(self, geometry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    def _fit_vertex_limit(self, geometry: AnyGeometry) -> tuple[AnyGeometry, str]:
         if self.max_vertices is None or vertex_count(geometry) <= self.max_vertices:
             return geometry, ""
         try:
@@ -294,16 +282,16 @@ class AOIMap(widgets.VBox):
             f"to fit this product's limit of {self.max_vertices:,}; the outline moved by at "
             f"most {result.error_m:,.0f} m."
         )
-        return result.geometry, note
+        return result.checked, note
 
     def _reject(self, exc: ValidationError) -> None:
         self._set(None, describe(exc.for_field("geometry") or exc.errors, field_prefix="geometry"))
 
-    def _limit_error(self, geometry: dict[str, Any]) -> str:
+    def _limit_error(self, geometry: AnyGeometry) -> str:
         """The product's limits, by the model's rule and in its words, under the map as soon
         as the AOI is drawn. While this is not empty the form builds no request, so the request
         validation never reports the same fact a second time."""
-        if geometry.get("type") in ("Point", "MultiPoint") and not self.accept_points:
+        if geojson_of(geometry).get("type") in ("Point", "MultiPoint") and not self.accept_points:
             return "This product does not accept points: draw a polygon or rectangle."
         if self._product is not None:
             problems = self._product.geometry_problems(geometry)
@@ -315,7 +303,7 @@ class AOIMap(widgets.VBox):
 
     def _set(
         self,
-        geometry: dict[str, Any] | None,
+        geometry: AnyGeometry | None,
         error: str,
         *,
         simplified: str = "",
@@ -324,7 +312,7 @@ class AOIMap(widgets.VBox):
         self._setting = True
         try:
             with self.hold_trait_notifications():
-                self.geometry = geometry
+                self.geometry = None if geometry is None else geojson_of(geometry)
                 self.area_km2 = None if geometry is None else geodesic_area_km2(geometry)
                 self.vertices = None if geometry is None else vertex_count(geometry)
                 self.error = error
@@ -344,14 +332,10 @@ class AOIMap(widgets.VBox):
         else:
             self.set_geometry(change["new"])
 
-    def _write_map(self, geometry: dict[str, Any] | None, *, recenter: bool = True) -> None:
-        self._writing_map = True
-        try:
-            self.draw_control.data = [] if geometry is None else [_feature(geometry)]
-        finally:
-            self._writing_map = False
-        if geometry is not None and recenter:
-            bounds = as_shape(geometry).bounds  # the shape built when it was validated
+    def _write_map(self, geometry: AnyGeometry | None) -> None:
+        self.drawing.show(None if geometry is None else geojson_of(geometry))
+        if geometry is not None:
+            bounds = as_shape(geometry).bounds  # the shape validation built, when given
             self.map.center = centre_of(bounds)
             point = bounds[0] == bounds[2] and bounds[1] == bounds[3]
             self.map.zoom = (
@@ -386,39 +370,12 @@ class AOIMap(widgets.VBox):
                 wrapped=self.wrapped,
             )
 
-    def _new_draw_control(self) -> ipyleaflet.GeomanDrawControl:
-        return ipyleaflet.GeomanDrawControl(
-            polygon=_AREA_TOOL,
-            rectangle=_AREA_TOOL,
-            marker=dict(_POINT_TOOL) if self.accept_points else {},
-            circle={},
-            circlemarker={},
-            polyline={},
-            cut=False,
-            rotate=False,
-        )
-
-    def _listen(self, control: ipyleaflet.GeomanDrawControl) -> None:
-        control.on_draw(self._on_draw_event)
-        control.observe(self._on_map_data, names="data")
-
     def _sync_point_tool(self) -> None:
-        """Offer the marker tool exactly when points are accepted. The Geoman view reads its
-        tools only when it is created, so the control is replaced (keeping the drawing)."""
-        wanted = dict(_POINT_TOOL) if self.accept_points else {}
-        old = self.draw_control
-        if old.marker == wanted:
-            return
-        new = self._new_draw_control()
-        new.data = list(old.data)
-        self._listen(new)
-        old.on_draw(self._on_draw_event, remove=True)
-        old.unobserve(self._on_map_data, names="data")
-        self.map.remove(old)
-        self.map.add(new)
-        self.draw_control = new
-        # Not ``old.close()``: Geoman keeps one toolbar per map, and closing the old view after
-        # the new one drew its toolbar removes that toolbar too (seen in Chromium).
+        self.drawing.set_points(self.accept_points)
+
+    def _closes_with(self) -> list[ipyleaflet.GeomanDrawControl]:
+        """The draw controls replaced while the map was shown, closed with the widget."""
+        return self.drawing.retired
 
 
 __all__ = ["AOIMap"]

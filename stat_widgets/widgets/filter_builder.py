@@ -21,6 +21,7 @@ from stat_widgets.models import filter_to_text, validate_filter
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets._lifecycle import ClosesTree, close_tree
 
 NUMBER_OPERATORS: tuple[str, ...] = ("<", "<=", "=", ">=", ">", "between")
 #: JSON can carry larger integers, but browsers' number inputs cannot represent them exactly.
@@ -49,7 +50,7 @@ def field_hint(field: SchemaField) -> str:
     return _html.muted(" · ".join(parts))
 
 
-class FilterRow(widgets.VBox):
+class FilterRow(ClosesTree, widgets.VBox):
     """One condition on one constraint property."""
 
     def __init__(
@@ -69,6 +70,7 @@ class FilterRow(widgets.VBox):
         )
         self.operator = widgets.Dropdown(layout=widgets.Layout(width="7em"))
         self.value_box = widgets.HBox()
+        self.and_label = widgets.HTML("and")  # between the bounds of "between"
         self.remove_button = widgets.Button(
             icon="times", tooltip="Remove this filter", layout=widgets.Layout(width="3em")
         )
@@ -103,7 +105,9 @@ class FilterRow(widgets.VBox):
         return self.field.kind
 
     def _on_property(self, _change: object) -> None:
+        replaced = [w for w in (self.value_widget, self.upper_widget) if w is not None]
         self._build()
+        close_tree(*replaced)
         self._on_change()
 
     def _on_operator(self, _change: object) -> None:
@@ -169,8 +173,12 @@ class FilterRow(widgets.VBox):
     def _show_upper(self) -> None:
         children = [self.value_widget]
         if self.upper_widget is not None and self.operator.value == "between":
-            children += [widgets.HTML("and"), self.upper_widget]
+            children += [self.and_label, self.upper_widget]
         self.value_box.children = tuple(c for c in children if c is not None)
+
+    def _closes_with(self) -> list[widgets.Widget | None]:
+        """The value controls, shown or not ("between"'s upper bound hides and shows)."""
+        return [self.value_widget, self.upper_widget, self.and_label]
 
     def cql2(self) -> dict[str, Any]:
         """This row as CQL2 JSON; a ``ValidationError`` (field ``filter``) while incomplete."""
@@ -196,16 +204,29 @@ class FilterRow(widgets.VBox):
         return {"op": "=", "args": [prop, str(value)]}
 
 
-class FilterBuilder(widgets.VBox):
+class FilterBuilder(ClosesTree, widgets.VBox):
     """Rows of conditions on the product's fields, all AND-ed."""
 
     #: A JSON Schema to filter on (setting it sets ``fields``); ``None``: no product.
-    constraints = traitlets.Dict(allow_none=True, default_value=None)
+    constraints = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the JSON Schema to filter on (sets fields); None: no product",
+    )
     #: The fields rows may use (``Product.fields``: constraints and STAT-era parameters).
-    fields = traitlets.Instance(ProductSchema, allow_none=True, default_value=None)
+    fields = traitlets.Instance(
+        ProductSchema,
+        allow_none=True,
+        default_value=None,
+        help="the fields rows may use: the product's constraints and STAT-era parameters",
+    )
     #: The CQL2 JSON to send, or ``None`` when there is no row or a row is at fault.
-    value = traitlets.Dict(allow_none=True, default_value=None)
-    error = traitlets.Unicode("")
+    value = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the CQL2 JSON to send; None without rows or while a row is at fault",
+    )
+    error = traitlets.Unicode("", help="what is wrong with the rows, as shown; '' when nothing")
 
     def __init__(self, constraints: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self.rows: list[FilterRow] = []

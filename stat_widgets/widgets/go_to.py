@@ -20,6 +20,7 @@ from stat_widgets.errors import ValidationError
 from stat_widgets.models.places import Destination, parse_destination
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import close_tree, replace_children
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 
 PLACEHOLDER = "Go to place, lat, lon or bbox"
@@ -41,7 +42,7 @@ class GoToBox(widgets.VBox):
     """The "Go to" row of a map: type, press Enter (or Go), and the map moves."""
 
     #: Why the last text could not be used ("" when it could).
-    error = traitlets.Unicode("")
+    error = traitlets.Unicode("", help="why the last text could not be used, as shown; or ''")
 
     def __init__(self, map_: ipyleaflet.Map, **kwargs: Any) -> None:
         self._map = map_
@@ -142,13 +143,18 @@ class GoToBox(widgets.VBox):
         self.alternatives.children = tuple(buttons)
 
     def _clear_alternatives(self) -> None:
-        old, self.alternatives.children = self.alternatives.children, ()
-        for child in old:
-            child.close()
+        replace_children(self.alternatives, ())
 
     def _on_text(self, change: dict[str, Any]) -> None:
         if not self._typing and change["new"].strip():
             self.go(change["new"])
+
+    def close(self) -> None:
+        """Close the box, the buttons it made and its marker, taken off the map (the map is
+        its owner's to close)."""
+        if self.marker.comm is not None and self.marker in self._map.layers:
+            self._map.remove(self.marker)
+        close_tree(self, self.marker, keep=(self._map,))
 
     @traitlets.observe("error")
     def _on_error(self, change: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from stat_widgets.errors import ValidationError
 from stat_widgets.models import TimeInterval
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+from stat_widgets.widgets._lifecycle import ClosesTree
 
 #: Quick choices: label → length of the interval, starting at the next whole minute.
 PRESETS: dict[str, timedelta] = {
@@ -44,7 +45,7 @@ def _next_minute(moment: datetime) -> datetime:
     return floor if floor == moment else floor + timedelta(minutes=1)
 
 
-class IntervalPicker(widgets.VBox):
+class IntervalPicker(ClosesTree, widgets.VBox):
     """Start and end date-times in an explicit time zone, presets and an open end."""
 
     #: The interval to send, or ``None`` while incomplete or invalid (``error`` says why).

@@ -28,6 +28,7 @@ from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
+from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
 from stat_widgets.widgets.form_draft import FormDraft
@@ -264,9 +265,7 @@ class OrderForm(widgets.VBox):
         """Close the form, every widget in it, and the client if the form created it."""
         if getattr(self, "_owns_client", False):
             self._client.close()
-        for child in parts.descendants(self):
-            child.close()
-        super().close()
+        close_tree(self)
 
     # -- internals -----------------------------------------------------------------------------
 

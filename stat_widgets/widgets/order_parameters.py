@@ -20,6 +20,7 @@ from stat_widgets.models import validate_order_parameters
 from stat_widgets.models.product_schema import EMPTY, ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import ClosesTree, replace_children
 from stat_widgets.widgets.filter_builder import field_hint
 
 _UNSET = "— not set —"
@@ -58,13 +59,17 @@ def _read_value(field: SchemaField, raw: Any) -> Any:
     return raw
 
 
-class OrderParametersForm(widgets.VBox):
+class OrderParametersForm(ClosesTree, widgets.VBox):
     """One control per order parameter; ``value`` holds the parameters the user set."""
 
     #: The ``/order-parameters`` JSON Schema, or ``None`` (STAT draft servers).
-    schema = traitlets.Dict(allow_none=True, default_value=None)
-    value = traitlets.Dict()
-    error = traitlets.Unicode("")
+    schema = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="the product's order-parameters JSON Schema; None on STAT draft servers",
+    )
+    value = traitlets.Dict(help="the order parameters the user set, as sent")
+    error = traitlets.Unicode("", help="what is wrong with the parameters, as shown; '' if ok")
 
     def __init__(self, **kwargs: Any) -> None:
         self.controls: dict[str, widgets.ValueWidget] = {}
@@ -96,14 +101,14 @@ class OrderParametersForm(widgets.VBox):
         for field in self.fields:
             control = self._control(field)
             control.description = field.title + (" *" if field.required else "")
-            control.style = {"description_width": "initial"}
+            control.style.description_width = "initial"  # a new style would orphan the old
             control.observe(lambda _c: self._recompute(), names="value")
             self.controls[field.name] = control
             rows.append(widgets.VBox([control, widgets.HTML(field_hint(field))]))
         notes = "".join(f"<div>{_html.muted(n)}</div>" for n in self.fields.notes)
         if notes:
             rows.append(widgets.HTML(notes))
-        self.controls_box.children = tuple(rows)
+        replace_children(self.controls_box, rows)
         self._recompute()
 
     def _control(self, field: SchemaField) -> widgets.ValueWidget:

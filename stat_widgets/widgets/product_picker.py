@@ -16,6 +16,7 @@ from stat_widgets.models import Product
 from stat_widgets.models.product_schema import SchemaField
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import ClosesTree
 
 _PLACEHOLDER = "— choose a product —"
 
@@ -74,14 +75,16 @@ def product_details_html(product: Product | None) -> str:
     return "".join(out)
 
 
-class ProductPicker(widgets.VBox):
+class ProductPicker(ClosesTree, widgets.VBox):
     """A dropdown of the server's products and a card describing the chosen one."""
 
-    products = traitlets.List()
+    products = traitlets.List(help="the products offered (Product models), in the server's order")
     #: The chosen ``Product``, or ``None``.
-    value = traitlets.Instance(Product, allow_none=True, default_value=None)
+    value = traitlets.Instance(
+        Product, allow_none=True, default_value=None, help="the chosen Product, or None"
+    )
     #: Why the products could not be listed (set by the form), or "".
-    error = traitlets.Unicode("")
+    error = traitlets.Unicode("", help="why the products could not be listed, as shown; or ''")
 
     def __init__(self, products: Iterable[Product] = (), **kwargs: Any) -> None:
         self.dropdown = widgets.Dropdown(

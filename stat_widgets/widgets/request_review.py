@@ -20,6 +20,7 @@ from stat_widgets.models import (
 )
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.reasons import ReasonList
 
 
@@ -81,7 +82,7 @@ def order_html(order: Order, *, previous: bool = False) -> str:
     return "".join(parts)
 
 
-class RequestReview(widgets.VBox):
+class RequestReview(ClosesTree, widgets.VBox):
     """Summary, JSON preview, Submit button and the result of the last submission."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -1,6 +1,7 @@
 import json
 import math
 
+import pydantic
 import pytest
 
 from stat_widgets.errors import ValidationError
@@ -128,6 +129,35 @@ def test_json_reference_is_kept_on_the_wire() -> None:
         in errors_of({**BODY, "geometry": {"$ref": "file:///etc/passwd"}})["geometry.$ref"]
     )
     assert "geometry.$ref" in errors_of({**BODY, "geometry": {"$ref": 5}})
+
+
+def test_a_reference_url_is_capped_at_2048_characters() -> None:
+    base = "https://features.example.com/items/"
+    longest = base + "x" * (2048 - len(base))
+    request = OrderRequest.from_input({**BODY, "geometry": {"$ref": longest}}, product=PRODUCT)
+    assert request.model_dump(mode="json")["geometry"] == {"$ref": longest}
+    huge = base + "x" * 4_500_000  # 50 of these made one listing 225 MB
+    message = errors_of({**BODY, "geometry": {"$ref": huge}})["geometry.$ref"]
+    assert "at most 2,048 are taken" in message
+    assert len(message) < 200  # the URL is not echoed back
+    with pytest.raises(pydantic.ValidationError):
+        JSONReference.model_validate({"$ref": longest + "x"})
+
+
+def test_an_orders_footprint_is_its_inline_geometry_or_the_resolved_reference() -> None:
+    base = {"id": "o1", "status": "accepted", "created": "2025-06-01T00:00:00Z", "links": []}
+    inline = Order.model_validate({**base, "request": BODY})
+    assert inline.footprint == SQUARE
+    by_ref = {**BODY, "geometry": {"$ref": "https://features.example.com/items/42"}}
+    resolved = Order.model_validate({**base, "request": by_ref, "footprint": SQUARE})
+    assert isinstance(resolved.request.geometry, JSONReference)
+    assert resolved.footprint == SQUARE
+    assert resolved.model_dump()["footprint"] == SQUARE  # kept as sent
+    empty = {"type": "GeometryCollection", "geometries": []}  # a STAPI Feature without one
+    for unreadable in (None, empty, "POLYGON", {"type": "Circle", "coordinates": [1, 2]}):
+        order = Order.model_validate({**base, "request": by_ref, "footprint": unreadable})
+        assert order.footprint is None
+    assert Order.model_validate(base).footprint is None
 
 
 def test_order_status_known_respelled_and_unknown_kept() -> None:

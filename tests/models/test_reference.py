@@ -9,6 +9,7 @@ proven in ``tests/client/test_bounds.py``, with the client's hostile servers.
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -248,6 +249,32 @@ def test_the_connection_goes_to_the_address_that_was_checked(
     with pytest.raises(ValidationError, match="could not fetch"):
         resolve_reference(ref, deadline=2)
     assert server.seen_paths == []
+
+
+def test_a_name_server_that_never_answers_ends_at_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``getaddrinfo`` takes no timeout (a silent name server holds it 5 s per attempt and
+    server); the lookup counts against the reference's deadline like the rest of the fetch.
+    The name server is played by a lookup that blocks until the test ends."""
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def silent(host: str, *args: object, **kwargs: object) -> list:
+        if host == "silent-dns.example":
+            release.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ValidationError, match="could not be resolved within") as info:
+            resolve_reference("http://silent-dns.example/aoi.geojson", deadline=1.0)
+    finally:
+        release.set()
+    assert info.value.field == "geometry.$ref"
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(

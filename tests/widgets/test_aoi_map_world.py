@@ -89,8 +89,27 @@ def test_the_aoi_map_has_the_world_with_or_without_tiles(basemap: bool) -> None:
     assert bool(tiles) is basemap
 
 
-def test_the_order_browser_map_has_the_world() -> None:
-    assert_world_under_the_tiles(FootprintMap().map)
+def shown(footprints: FootprintMap) -> FootprintMap:
+    """What the map's front end sends once its view is on the page: the page's URL."""
+    footprints.set_state({"window_url": "http://127.0.0.1/lab/tree/browse.ipynb"})
+    return footprints
+
+
+def test_the_order_browser_map_has_the_world_once_it_is_shown(sent: Sent) -> None:
+    """The footprint map gets its world when its front end first reports (the page is
+    painted), not while the browser is built; its pane is there from the start (a map whose
+    panes change is drawn again)."""
+    footprints = FootprintMap()
+    assert world_layers(footprints) == [] and footprints.world_layer is None
+    assert PANE in footprints.panes
+    shown(footprints)
+    assert_world_under_the_tiles(footprints)
+    (layer,) = world_layers(footprints)
+    assert footprints.world_layer is layer
+    footprints.set_state({"south": 10.0, "north": 20.0, "east": 5.0, "west": -5.0})
+    assert world_layers(footprints) == [layer]  # added once, sent once
+    (created,) = sent.to(layer)
+    assert 50_000 < created <= MAX_BYTES
 
 
 def test_the_world_is_sent_once_per_map_and_never_again(sent: Sent) -> None:
@@ -109,7 +128,7 @@ def test_the_world_is_sent_once_per_map_and_never_again(sent: Sent) -> None:
     aoi.clear()
     assert sent.to(layer) == [created]
     # A second map has its own copy (a widget is one map's layer), sent once too.
-    other = FootprintMap()
+    other = shown(FootprintMap())
     assert other.world_layer is not layer and sent.to(other.world_layer) == [created]
 
 

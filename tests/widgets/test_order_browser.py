@@ -73,7 +73,7 @@ def status_cell(browser: OrderBrowser, order_id: str) -> str:
 def click_row(browser: OrderBrowser, order_id: str) -> None:
     """What a click on the row does in the front end: the table's selection becomes its
     index."""
-    browser.table.selected = [row["id"] for row in browser.table.rows].index(order_id)
+    browser.table.selected = [row["id"] for row in browser.table.records].index(order_id)
 
 
 # -- paging ----------------------------------------------------------------------------------------
@@ -174,11 +174,11 @@ def test_a_row_selected_in_the_table_is_highlighted_on_the_map(browser: OrderBro
         next(s.name for s in STAGES if order.status in s.statuses)
     ]
     assert browser.map.highlight.style["weight"] > page_layer.style["weight"]
-    assert browser.map.bounds == bounds_of([order.request.geometry])
-    lat, lon = browser.map.map.center
-    west, south, east, north = browser.map.bounds
+    assert browser.map.fitted == bounds_of([order.request.geometry])
+    lat, lon = browser.map.center
+    west, south, east, north = browser.map.fitted
     assert south <= lat <= north and west <= lon <= east
-    assert browser.map.map.zoom >= 8
+    assert browser.map.zoom >= 8
 
 
 def test_clicking_a_footprint_selects_its_row(browser: OrderBrowser) -> None:
@@ -194,7 +194,7 @@ def test_clicking_a_footprint_selects_its_row(browser: OrderBrowser) -> None:
 def test_arrow_keys_move_the_selection_in_the_order_shown(browser: OrderBrowser) -> None:
     browser.table.sort = ["product", False]  # a click on the Product header
     shown = browser.table.display_order()
-    products = [browser.table.rows[i]["product"] for i in shown]
+    products = [browser.table.records[i]["product"] for i in shown]
     assert products == sorted(products)
     browser.table.move("ArrowDown")  # nothing selected yet: the first row shown
     assert browser.table.selected == shown[0]
@@ -397,6 +397,22 @@ def live_models() -> int:
     from ipywidgets.widgets.widget import _instances
 
     return len(_instances)
+
+
+def test_the_grid_and_its_cells_share_one_layout_unless_one_is_given(
+    server_250: Any, make_browser: Callable[..., OrderBrowser]
+) -> None:
+    import ipywidgets
+
+    browser = make_browser(server_250.url, page_size=5)
+    assert browser.layout is browser.table.layout is browser.map.layout
+    assert browser.layout.min_width == "0"  # the columns are the table stylesheet's
+    assert ".stat-order-browser { grid-template-columns:" in browser.table._css
+    given = ipywidgets.Layout(width="900px", grid_template_columns="1fr 1fr")
+    browser = make_browser(server_250.url, page_size=5, layout=given)
+    assert browser.layout is given
+    assert browser.table.layout is browser.map.layout is not given
+    assert browser.table.layout.grid_template_columns is None
 
 
 def test_close_closes_every_model_the_browser_made(server_250: Any) -> None:

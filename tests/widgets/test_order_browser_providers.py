@@ -53,7 +53,7 @@ def test_three_providers_in_one_table_newest_first(
     assert browser.position == f"orders 1-10 of {len(A_TIMES + B_TIMES + C_TIMES)}"
     seen = []
     while True:
-        rows = browser.table.rows
+        rows = browser.table.records
         assert [r["provider"] for r in rows] == [r.provider for r in browser.pager.view.rows]
         seen += [(row.provider, row.order.created) for row in browser.pager.view.rows]
         if not browser.next():
@@ -149,7 +149,7 @@ def test_hostile_provider_names_and_strings_stay_text(
     server = stat_provider(make_stat_server, [0, 1])
     with fast_client(dead_url()) as dead:
         browser = make_browser({HOSTILE_NAME: server.url, "<b>down</b>": dead})
-        assert {row["provider"] for row in browser.table.rows} == {HOSTILE_NAME}
+        assert {row["provider"] for row in browser.table.records} == {HOSTILE_NAME}
         assert notes_with_retry(browser)[0]["text"].startswith("<b>down</b>: ")  # as text
         exported = browser.export_page(fmt="records")
         assert {r["provider"] for r in exported} == {HOSTILE_NAME}
@@ -179,7 +179,7 @@ def test_the_same_order_id_at_two_providers_is_two_rows(
         )
         servers.append(server)
     browser = make_browser({"One": servers[0].url, "Two": servers[1].url})
-    assert [(r["provider"], r["id"]) for r in browser.table.rows] == [
+    assert [(r["provider"], r["id"]) for r in browser.table.records] == [
         ("Two", "same-id"),
         ("One", "same-id"),
     ]

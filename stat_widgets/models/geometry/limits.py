@@ -8,12 +8,12 @@ vertices than they take. ``limit_problems`` says what is over and by how much;
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 
 from stat_widgets.errors import FieldError
-from stat_widgets.models.geometry.convert import shapely_to_geojson
+from stat_widgets.models.geometry.convert import read_geometry
 from stat_widgets.models.geometry.measure import (
     AnyGeometry,
     area_upper_bound_km2,
@@ -35,6 +35,14 @@ class Simplified:
     vertices_after: int
     tolerance_deg: float
     error_m: float
+    #: ``geometry`` with the shape its validation built, to measure and draw it without
+    #: building the shape again (``None`` when the input was a bare dict left as it was).
+    valid: ValidGeometry | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def checked(self) -> AnyGeometry:
+        """The simplified geometry, with its shape when there is one."""
+        return self.valid if self.valid is not None else self.geometry
 
 
 _METRES_PER_DEGREE = 111_320.0  # along a meridian; east-west degrees are shorter, so an upper bound
@@ -53,7 +61,8 @@ def simplify_to_limit(geom: AnyGeometry, max_vertices: int) -> Simplified:
     """
     before = vertex_count(geom)
     if before <= max_vertices:
-        return Simplified(geojson_of(geom), before, before, 0.0, 0.0)
+        valid = geom if isinstance(geom, ValidGeometry) else None
+        return Simplified(geojson_of(geom), before, before, 0.0, 0.0, valid)
     original = as_shape(geom)
 
     def fits(candidate: shapely.Geometry) -> bool:
@@ -63,13 +72,14 @@ def simplify_to_limit(geom: AnyGeometry, max_vertices: int) -> Simplified:
     tolerance, best = _bisect_tolerance(original, fits, max_vertices)
     if best is None or not best.is_valid:
         tolerance, best = _preserving_topology(original, fits, tolerance, max_vertices)
-    simplified = shapely_to_geojson(best)
+    simplified = read_geometry(best)
     return Simplified(
-        simplified,
+        simplified.geometry,
         before,
         vertex_count(simplified),
         tolerance,
         tolerance * _METRES_PER_DEGREE,
+        simplified,
     )
 
 

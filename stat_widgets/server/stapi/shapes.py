@@ -4,7 +4,8 @@ Orders are built here rather than as stapi-pydantic models because an order plac
 face may have an open interval (``2025-06-01T00:00:00Z/..``) or a JSON Reference for its
 geometry: the STAPI specification allows the first, the STAT draft the second, and
 stapi-pydantic's ``Order`` can hold neither. Such a request is reported as it was made, under
-``search_parameters``; the Feature's own geometry is then an empty GeometryCollection.
+``search_parameters``; the Feature's own geometry is then the footprint the reference resolved
+to when the order was taken (an empty GeometryCollection for rows stored before that).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def order_feature(stored: StoredOrder, base: str, now_ms: int) -> dict[str, Any]
         "stapi_type": "Order",
         "stapi_version": STAPI_VERSION,
         "id": stored.id,
-        "geometry": geometry if inline else EMPTY_GEOMETRY,
+        "geometry": geometry if inline else _footprint(stored),
         "properties": {
             "product_id": stored.product_id,
             "created": lifecycle.rfc3339(stored.created_ms),
@@ -72,6 +73,11 @@ def order_feature(stored: StoredOrder, base: str, now_ms: int) -> dict[str, Any]
             link(f"{base}/products/{segment(stored.product_id)}", "product"),
         ],
     }
+
+
+def _footprint(stored: StoredOrder) -> dict[str, Any]:
+    """A referenced geometry as the server resolved it, or the empty GeometryCollection."""
+    return json.loads(stored.footprint) if stored.footprint else EMPTY_GEOMETRY
 
 
 def opportunity_feature(

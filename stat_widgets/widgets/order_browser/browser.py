@@ -61,15 +61,15 @@ class OrderBrowser(widgets.GridBox):
         **kwargs: Any,
     ) -> None:
         self._ready = False
-        kwargs.setdefault(
-            "layout",
-            widgets.Layout(
-                grid_template_columns="minmax(0, 3fr) minmax(280px, 2fr)", grid_gap="8px"
-            ),
-        )
-        super().__init__(**kwargs)
+        # One layout model for the grid and both its cells, which may shrink below their
+        # content's width (the table scrolls instead). The grid's columns come from the
+        # table's stylesheet (``.stat-order-browser``), the map's height from ipyleaflet's
+        # (400 px): each layout model is about 1 KB of state, and time, at every build.
+        cell = widgets.Layout(min_width="0")
+        super().__init__(**{"layout": cell, **kwargs})
         self.add_class("stat-order-browser")
         self.providers: list[Provider] = providers_of(providers, token=token)
+        self._named = len(self.providers) > 1  # rows and problems name their provider
         self.pager = OrderPager(self.providers, page_size=page_size)
         self._lock = threading.RLock()
         self._ticker: Ticker | None = None
@@ -82,7 +82,6 @@ class OrderBrowser(widgets.GridBox):
         self.selected_order: Order | None = None
         self.last_export: Any = None
         self.last_export_count = 0
-        cell = widgets.Layout(min_width="0")  # one layout model for both cells
         self.table = OrderTable(layout=cell)
         self.map = FootprintMap(layout=cell)
         self.children = (self.table, self.map)
@@ -173,7 +172,7 @@ class OrderBrowser(widgets.GridBox):
                 moved = move()
             finally:
                 self._busy(False)
-            self.error = "; ".join(self._problem_lines())
+            self.error = "; ".join(controls.lines(self.pager.problems, named=self._named))
             if moved:
                 self._learn_products(self.orders)
             self._render()
@@ -184,21 +183,13 @@ class OrderBrowser(widgets.GridBox):
         if self._ready:  # shown as it happens; not while the widget is being built
             self.table.busy = busy
 
-    def _problem_lines(self) -> list[str]:
-        problems = self.pager.problems
-        if len(self.providers) == 1:
-            return list(problems.values())
-        return [f"{name}: {message}" for name, message in problems.items()]
-
     # -- rendering ------------------------------------------------------------------------------
     def _render(self) -> None:
-        rows = self.rows
-        index = self._index_of(self.selected_provider, self.selected_id)
-        named = len(self.providers) > 1
+        rows, index = self.rows, self._selected_index()
         with self.table.hold_sync():
             self.table.set_orders(
                 [r.order for r in rows],
-                [r.provider for r in rows] if named else None,
+                [r.provider for r in rows] if self._named else None,
                 selected=index,
             )
             self._render_controls()
@@ -220,14 +211,13 @@ class OrderBrowser(widgets.GridBox):
             exporting=self._export_panel is not None
             and self._export_panel.layout.display != "none",
         )
-        named = len(self.providers) > 1
         with self.table.hold_sync():
             self.table.controls = controls.controls(state)
             self.table.status = self.position
             self.table.notes = controls.notes(
                 self.pager.problems,
                 {} if view is None else view.notes,
-                named=named,
+                named=self._named,
                 error=self._setting_error,
             )
 
@@ -249,30 +239,22 @@ class OrderBrowser(widgets.GridBox):
         if order_id is None:
             self._choose(None, None)
             return
-        provider = provider or self._provider_of(order_id)
+        view = self.pager.view
+        provider = provider or (view and view.provider_of(order_id)) or self.providers[0].name
         if (provider, order_id) == (self.selected_provider, self.selected_id):
             self._load_details()
         else:
             self._choose(provider, order_id)
 
-    def _provider_of(self, order_id: str) -> str:
-        for row in self.rows:
-            if row.order.id == order_id:
-                return row.provider
-        return self.providers[0].name
-
-    def _index_of(self, provider: str | None, order_id: str | None) -> int:
-        for i, row in enumerate(self.rows):
-            if row.order.id == order_id and row.provider == provider:
-                return i
-        return -1
+    def _selected_index(self) -> int:
+        """The selected order's row on this page; -1 when it is not on it."""
+        view = self.pager.view
+        return -1 if view is None else view.index_of(self.selected_provider, self.selected_id)
 
     def _row_chosen(self, index: int) -> None:
         """A row picked in the table (click, arrow keys) or on the map."""
         rows = self.rows
-        if 0 <= index < len(rows) and index != self._index_of(
-            self.selected_provider, self.selected_id
-        ):
+        if 0 <= index < len(rows) and index != self._selected_index():
             self._choose(rows[index].provider, rows[index].order.id)
 
     @traitlets.observe("selected_id")
@@ -286,9 +268,7 @@ class OrderBrowser(widgets.GridBox):
             self.selected_provider, self.selected_id = provider, order_id
         finally:
             self._choosing = False
-        index = self._index_of(provider, order_id)
-        self.table.selected = index
-        self.map.selected = index
+        self.table.selected = self.map.selected = self._selected_index()
         if order_id is None:
             self.selected_order = None
             if self._details is not None:
@@ -371,8 +351,7 @@ class OrderBrowser(widgets.GridBox):
     # -- export ---------------------------------------------------------------------------------
     def _items(self, rows: Iterable[Row]) -> Iterator[Any]:
         """Rows to export: with several providers each order keeps its provider's name."""
-        named = len(self.providers) > 1
-        return (row if named else row.order for row in rows)
+        return (row if self._named else row.order for row in rows)
 
     def _export(self, rows: Iterable[Row], fmt: str, path: str | Path | None) -> tuple[Any, int]:
         result, count = export_counted(self._items(rows), fmt=fmt, path=path)

@@ -120,26 +120,29 @@ def position_text(offset: int, shown: int, total: int | None) -> str:
     return text
 
 
+def lines(messages: Mapping[str, str], *, named: bool) -> list[str]:
+    """Provider name → message as lines, each after its provider's name when ``named``."""
+    return [f"{name}: {message}" if named else message for name, message in messages.items()]
+
+
 def notes(
     problems: Mapping[str, str], remarks: Mapping[str, str], *, named: bool, error: str = ""
 ) -> list[dict[str, Any]]:
     """One line per provider that failed (with Retry), per remark, and for ``error``."""
-    lines = []
-    for name, message in problems.items():
-        lines.append(
-            {
-                "text": f"{name}: {message}" if named else message,
-                "kind": "error",
-                "action": "retry",
-                "value": name if named else None,
-                "label": "Retry",
-            }
-        )
-    for name, message in remarks.items():
-        lines.append({"text": f"{name}: {message}" if named else message, "kind": "info"})
+    found = [
+        {
+            "text": text,
+            "kind": "error",
+            "action": "retry",
+            "value": name if named else None,
+            "label": "Retry",
+        }
+        for name, text in zip(problems, lines(problems, named=named), strict=True)
+    ]
+    found += [{"text": text, "kind": "info"} for text in lines(remarks, named=named)]
     if error:
-        lines.append({"text": error, "kind": "error"})
-    return lines
+        found.append({"text": error, "kind": "error"})
+    return found
 
 
 __all__ = [
@@ -151,6 +154,7 @@ __all__ = [
     "State",
     "checked",
     "controls",
+    "lines",
     "notes",
     "position_text",
 ]

@@ -30,6 +30,9 @@ LINK_STYLE = "color: var(--jp-content-link-color, #1976d2); text-decoration: und
 def _value_html(name: str, value: Any) -> str:
     if name == "status":
         return status_badge(value)
+    if name == "footprint" and isinstance(value, dict):  # up to a product's vertex limit
+        kind = value.get("type")
+        return _html.text(f"{kind}, resolved from the request's JSON Reference (on the map)")
     if isinstance(value, dict | list):
         return _html.inline_code(json.dumps(value, ensure_ascii=False))
     return _html.text("" if value is None else value)

@@ -1,13 +1,20 @@
 """The footprints of the orders on the current page, coloured by status.
 
-Footprints come from ``order.request.geometry`` when the server sends the request with an inline
-geometry; orders without one (a JSON Reference, or no request) are simply not drawn. Each
+Footprints come from ``order.footprint``: the request's inline geometry, or the geometry the
+server resolved its JSON Reference to; orders without either are simply not drawn. Each
 status stage on the page has a GeoJSON layer whose style colours all of its footprints, so a
 footprint travels as just its geometry and its row number; the selected one is drawn again,
 heavier, in a layer of its own, so selecting sends one footprint rather than the page. Zooming
 sets ``center`` and ``zoom`` from the bounds (``map_view.zoom_to_fit``), rather than
 ``Map.fit_bounds``, which needs a running event loop and a live front end to do anything.
-Under the tiles lies the bundled world (``world_layer``), so the map shows land offline.
+Under the tiles lies the bundled world (``world_layer``), so the map shows land offline. It is
+added when the map's front end first reports (its view exists: the page is painted), not while
+the browser is built: reading and sending it is 137 KB and a third of the browser's build time,
+and the table and footprints need not wait for it. Its pane is made at once (Leaflet re-renders
+a map whose panes change).
+
+The map is the widget itself (an ``ipyleaflet.Map``), with no box around it: one widget model
+fewer to build and send per browser.
 """
 
 from __future__ import annotations
@@ -17,30 +24,27 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import ipyleaflet
-import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.models import Order
+from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.map_view import centre_of, zoom_to_fit
 from stat_widgets.widgets.order_browser.status import UNKNOWN_COLOUR, stage_of
-from stat_widgets.widgets.world_layer import add_world
+from stat_widgets.widgets.world_layer import PANE, PANE_STYLE, add_world
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 _EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 _OTHER = "other"  # the layer of statuses this package does not know
 #: The map's drawing area, roughly, for choosing a zoom that shows a whole footprint.
-_VIEW: dict[str, Any] = {"width_px": 420, "height_px": 300, "max_zoom": 15}
+_VIEW: dict[str, Any] = {"width_px": 420, "height_px": 340, "max_zoom": 15}
 _PAGE_STYLE = {"weight": 1.5, "opacity": 0.8, "fillOpacity": 0.15}
 _SELECTED_STYLE = {"weight": 4, "opacity": 1.0, "fillOpacity": 0.45}
 
 
 def footprint(order: Order) -> dict | None:
     """The order's footprint as a GeoJSON geometry dict, or ``None`` when there is none."""
-    request = order.request
-    if request is None or not isinstance(request.geometry, dict):
-        return None
-    return request.geometry
+    return order.footprint
 
 
 def _box(geometry: Any) -> Bounds | None:
@@ -103,29 +107,50 @@ class StyledLayer(ipyleaflet.GeoJSON):
         return self.data
 
 
-class FootprintMap(widgets.VBox):
+class FootprintMap(ClosesTree, ipyleaflet.Map):
     """A map of one page's footprints. ``selected`` (an index into the orders last given to
     ``set_orders``) highlights and zooms to one of them; clicking a footprint sets it."""
 
     selected = traitlets.Int(-1, help="index of the highlighted order; -1 for none")
-    bounds = traitlets.Tuple(
-        allow_none=True, default_value=None, help="what the view was last fitted to"
+    fitted = traitlets.Tuple(
+        allow_none=True, default_value=None, help="the bounds the view was last fitted to"
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.map = ipyleaflet.Map(
+        grab = ipyleaflet.MapStyle()  # one model for the cursor at rest and while dragging
+        super().__init__(
             center=(20, 0),
             zoom=1,
             scroll_wheel_zoom=True,
-            layout=widgets.Layout(height="360px", width="100%"),
+            panes={PANE: PANE_STYLE},
+            default_style=grab,
+            dragging_style=grab,
+            style=grab,
+            **kwargs,
         )
-        self.world_layer = add_world(self.map)  # under the tiles: land and borders offline
+        self.world_layer: ipyleaflet.GeoJSON | None = None  # on the first front-end report
         self.stage_layers: dict[str, StyledLayer] = {}  # made when a stage first shows
         self.highlight: StyledLayer | None = None  # made on the first selection
-        self.children = (self.map,)
         self._orders: list[Order] = []
         self._geometries: dict[int, dict] = {}
+        self.observe(self._shown, ["window_url", "bounds"])
+
+    @property
+    def map(self) -> FootprintMap:
+        """The ipyleaflet map (this widget; the name other maps of the package use)."""
+        return self
+
+    def _shown(self, _change: traitlets.Bunch) -> None:
+        """The front end reported its view's URL or bounds: the map is on screen."""
+        self.unobserve(self._shown, ["window_url", "bounds"])
+        self.add_world()
+
+    def add_world(self) -> ipyleaflet.GeoJSON:
+        """The offline world under the tiles (once; done by the map's first front-end
+        report)."""
+        if self.world_layer is None:
+            self.world_layer = add_world(self)
+        return self.world_layer
 
     # -- state ----------------------------------------------------------------------------------
     def set_orders(self, orders: Sequence[Order], *, selected: int = -1) -> None:
@@ -176,9 +201,9 @@ class FootprintMap(widgets.VBox):
 
     def _stack(self, made: list[StyledLayer]) -> None:
         """New layers over whatever the map has (its base layers), under the highlight."""
-        others = [x for x in self.map.layers if x is not self.highlight]
+        others = [x for x in self.layers if x is not self.highlight]
         top = [self.highlight] if self.highlight is not None else []
-        self.map.layers = (*others, *made, *top)
+        self.layers = (*others, *made, *top)
 
     @traitlets.observe("selected")
     def _on_selected(self, _change: traitlets.Bunch) -> None:
@@ -195,18 +220,18 @@ class FootprintMap(widgets.VBox):
             if self.highlight is None:
                 self.highlight = StyledLayer(data=data, style=style, name="Selected order")
                 self.highlight.on_click(self._clicked)
-                self.map.add(self.highlight)
+                self.add(self.highlight)
             else:
                 with self.highlight.hold_sync():
                     self.highlight.style, self.highlight.data = style, data
         elif self.highlight is not None:
             self.highlight.data = _EMPTY
         chosen = [geometry] if geometry is not None else list(self._geometries.values())
-        self.bounds = bounds_of(chosen)
-        if self.bounds is not None:
-            with self.map.hold_sync():
-                self.map.center = centre_of(self.bounds)
-                self.map.zoom = zoom_to_fit(self.bounds, **_VIEW)
+        self.fitted = bounds_of(chosen)
+        if self.fitted is not None:
+            with self.hold_sync():
+                self.center = centre_of(self.fitted)
+                self.zoom = zoom_to_fit(self.fitted, **_VIEW)
 
     # -- events ---------------------------------------------------------------------------------
     def _clicked(self, feature: dict | None = None, **event: Any) -> None:
@@ -215,12 +240,12 @@ class FootprintMap(widgets.VBox):
             self.selected = index
 
     def click_feature(self, index: int) -> None:
-        """Send the layers the message the browser sends when footprint ``index`` is clicked."""
+        """Do what a click on footprint ``index`` in the browser does (the layers' ``on_click``
+        callback, with the event's arguments)."""
         for layer in self.stage_layers.values():
             for feature in layer.data["features"]:
                 if feature["id"] == index:
-                    message = {"event": "click", "feature": feature, "properties": {}, "id": index}
-                    layer._handle_mouse_events(layer, message, [])
+                    self._clicked(feature=feature, properties={}, id=index, event="click")
                     return
         raise KeyError(f"no footprint for row {index}")
 

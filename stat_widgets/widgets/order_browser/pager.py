@@ -93,6 +93,15 @@ class View:
     def orders(self) -> list[Order]:
         return [row.order for row in self.rows]
 
+    def index_of(self, provider: str | None, order_id: str | None) -> int:
+        """The row showing ``order_id`` of ``provider``; -1 when none does."""
+        rows = enumerate(self.rows)
+        return next((i for i, r in rows if (r.provider, r.order.id) == (provider, order_id)), -1)
+
+    def provider_of(self, order_id: str) -> str | None:
+        """The provider of the first row showing ``order_id``; None when none does."""
+        return next((r.provider for r in self.rows if r.order.id == order_id), None)
+
 
 class _Paused(Exception):
     """A listing gave ``MAX_EMPTY_PAGES`` empty pages in a row: the view page ends here."""

@@ -116,13 +116,16 @@ function render({ model, el }) {
     }
     head.replaceChildren(tr);
   }
+  // A row is its cells' texts in the order of the columns: the column's place is its key.
+  const at = (key) => model.get("columns").findIndex((c) => c[0] === key);
   function displayOrder() {
     const rows = model.get("rows");
     const [key, descending] = model.get("sort");
     const order = rows.map((_r, i) => i);
     const sign = descending ? -1 : 1;
-    if (key) order.sort((a, b) => {
-      const x = str(rows[a][key]), y = str(rows[b][key]);
+    const j = at(key);
+    if (j >= 0) order.sort((a, b) => {
+      const x = str(rows[a][j]), y = str(rows[b][j]);
       return (x < y ? -sign : x > y ? sign : 0) || a - b;
     });
     return order;
@@ -144,10 +147,10 @@ function render({ model, el }) {
     body.replaceChildren(...shown.map((i) => {
       const tr = make("tr");
       tr.dataset.index = String(i);
-      for (const [key] of columns) {
-        const td = tr.appendChild(cell(key, rows[i][key]));
-        if (key === "id") td.title = "Show order " + str(rows[i].id);
-      }
+      columns.forEach(([key], j) => {
+        const td = tr.appendChild(cell(key, rows[i][j]));
+        if (key === "id") td.title = "Show order " + str(rows[i][j]);
+      });
       return tr;
     }));
     empty.style.display = rows.length ? "none" : "";

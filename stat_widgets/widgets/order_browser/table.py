@@ -1,8 +1,10 @@
 """``OrderTable``: one page of orders as one front-end widget (``anywidget``).
 
-The rows travel as one synced list of plain records (column key → text), the selection comes
-back as a trait (``selected``: an index into ``rows``), sorting happens in the front end on the
-page shown, and the arrow keys move the selection. The browser's buttons and selects live in
+The rows travel as one synced list of plain records, each the texts of its cells in the order
+of ``columns`` (an array, not a mapping: a page of 100 would otherwise carry every column's key
+100 times, a third of its bytes); the selection comes back as a trait (``selected``: an index
+into ``rows``), sorting happens in the front end on the page shown, and the arrow keys move the
+selection. The browser's buttons and selects live in
 the same front-end model (``controls``), because each ipywidgets control costs about 2 KB of
 widget state: one model for the whole table is what lets a page of 100 orders cost about what
 its footprints do. The ES module and stylesheet beside this file are shipped as they are (no
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +30,32 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "Order"),
     ("product", "Product"),
     ("status", "Status"),
-    ("created", "Created"),
+    ("created", "Created (UTC)"),
     ("user", "User"),
 )
 PROVIDER_COLUMN = ("provider", "Provider")
 
 
 def created_text(order: Order) -> str:
-    """Sortable as text: every row uses the same fixed-width form."""
-    return order.created.strftime("%Y-%m-%d %H:%M:%S") + (
-        " UTC" if order.created.utcoffset() is not None else ""
-    )
+    """In UTC (a naive time is read as UTC, as the pager merges it), to the second, in one
+    fixed-width form, so the column sorts as text; the header says "UTC" once."""
+    created = order.created
+    if created.utcoffset() is not None:
+        created = created.astimezone(UTC)
+    return created.isoformat(sep=" ", timespec="seconds")[:19]
 
 
-def order_row(order: Order, provider: str | None = None) -> dict[str, str]:
-    """The record the front end shows for ``order``: plain text only."""
-    row = {
-        "id": order.id,
-        "product": order.product_id or "",
-        "status": str(order.status),
-        "created": created_text(order),
-        "user": order.user or "",
-    }
-    if provider is not None:
-        row["provider"] = provider
-    return row
+def order_row(order: Order, provider: str | None = None) -> list[str]:
+    """The cells the front end shows for ``order``, in the order of ``COLUMNS`` (after the
+    provider's name when given): plain text only."""
+    row = [
+        order.id,
+        order.product_id or "",
+        str(order.status),
+        created_text(order),
+        order.user or "",
+    ]
+    return row if provider is None else [provider, *row]
 
 
 def _stages() -> list[dict[str, Any]]:
@@ -87,7 +91,9 @@ class OrderTable(anywidget.AnyWidget):
     columns = traitlets.List(
         [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"
     ).tag(sync=True)
-    rows = traitlets.List(help="one record per order: column key → text").tag(sync=True)
+    rows = traitlets.List(
+        help="one record per order: the texts of its cells, in the order of columns"
+    ).tag(sync=True)
     selected = traitlets.Int(-1, help="index into rows of the selected row; -1 for none").tag(
         sync=True
     )
@@ -128,6 +134,12 @@ class OrderTable(anywidget.AnyWidget):
             self.selected = selected if 0 <= selected < len(self.orders) else -1
 
     @property
+    def records(self) -> list[dict[str, str]]:
+        """The rows as mappings of column key → text (what the front end shows)."""
+        keys = [key for key, _label in self.columns]
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+    @property
     def selected_order(self) -> Order | None:
         return self.orders[self.selected] if 0 <= self.selected < len(self.orders) else None
 
@@ -154,7 +166,11 @@ class OrderTable(anywidget.AnyWidget):
         indices = list(range(len(self.rows)))
         if not key:
             return indices
-        values = [_sort_key(row.get(key)) for row in self.rows]
+        keys = [k for k, _label in self.columns]
+        if key not in keys:  # the front end compares empty texts: listing order
+            return indices
+        at = keys.index(key)
+        values = [_sort_key(row[at]) for row in self.rows]
         # a stable sort keeps ties in listing order, reversed or not, as the front end does
         indices.sort(key=lambda i: values[i], reverse=bool(descending))
         return indices
@@ -162,12 +178,14 @@ class OrderTable(anywidget.AnyWidget):
     @property
     def row_ids(self) -> list[str]:
         """The order ids in the order shown."""
-        return [self.rows[i]["id"] for i in self.display_order()]
+        records = self.records
+        return [records[i]["id"] for i in self.display_order()]
 
     def row(self, order_id: str) -> dict[str, str]:
-        for row in self.rows:
-            if row["id"] == order_id:
-                return row
+        """The record of ``order_id``'s row: column key → text."""
+        for record in self.records:
+            if record["id"] == order_id:
+                return record
         raise KeyError(f"order {order_id!r} is not on this page")
 
     def move(self, key: str) -> None:
