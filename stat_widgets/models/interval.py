@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
@@ -42,6 +43,12 @@ _DURATION = re.compile(
 )
 
 
+def _shown(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut short: an error message quotes the input, not all of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _invalid(what: str) -> ValidationError:
     return ValidationError(f"{what}. Use an ISO 8601 interval, {EXAMPLES}.", field=FIELD)
 
@@ -64,14 +71,17 @@ class Duration:
         for unit in ("years", "months"):
             if unit in parts and not parts[unit].is_integer():
                 raise _invalid(f"a fraction of {unit} in {text!r} has no fixed length")
-        delta = timedelta(
-            weeks=parts.get("weeks", 0),
-            days=parts.get("days", 0),
-            hours=parts.get("hours", 0),
-            minutes=parts.get("minutes", 0),
-            seconds=parts.get("seconds", 0),
-        )
-        years, months = int(parts.get("years", 0)), int(parts.get("months", 0))
+        try:
+            delta = timedelta(
+                weeks=parts.get("weeks", 0),
+                days=parts.get("days", 0),
+                hours=parts.get("hours", 0),
+                minutes=parts.get("minutes", 0),
+                seconds=parts.get("seconds", 0),
+            )
+            years, months = int(parts.get("years", 0)), int(parts.get("months", 0))
+        except OverflowError:  # 10^20 days, or more digits than a float holds
+            raise _invalid(f"the duration {_shown(text)} is longer than the calendar") from None
         if not (years or months or delta):
             raise _invalid(f"the duration {text!r} is zero")
         return cls(years, months, delta)
@@ -117,6 +127,35 @@ def format_instant(value: datetime) -> str:
     return value.strftime(spec)
 
 
+def _split_interval(text: str) -> tuple[str, str]:
+    """The two sides of ``start/end``, or why there are not two."""
+    if not text:
+        raise _invalid("the interval is empty")
+    if "/" not in text:
+        if text.upper().startswith("P"):
+            raise _invalid(f"{text!r} is a duration without a start or an end")
+        parse_instant(text)  # a precise complaint when it is not even a date-time
+        raise _invalid(f"{text!r} is a single instant, not an interval; give a start and an end")
+    if text.count("/") > 1:
+        raise _invalid(f"{text!r} has more than one '/'")
+    left, right = (part.strip() for part in text.split("/"))
+    return left, right
+
+
+def _within_calendar(shown: str, read: Callable[[], TimeInterval]) -> TimeInterval:
+    """``read()``, with arithmetic past the calendar's ends (year 1 to 9999: an offset before
+    0001-01-01, a duration after 9999-12-31, a duration of 10^20 days) refused by name rather
+    than escaping as ``OverflowError``."""
+    try:
+        return read()
+    except ValidationError:
+        raise
+    except (OverflowError, ValueError):
+        raise _invalid(
+            f"{shown} reaches outside the calendar (years {MINYEAR} to {MAXYEAR})"
+        ) from None
+
+
 @dataclass(frozen=True)
 class TimeInterval:
     """A closed or half-open interval; ``None`` on a side means open (``..``)."""
@@ -133,7 +172,13 @@ class TimeInterval:
                     "use an aware datetime (e.g. tzinfo=timezone.utc)"
                 )
             if value is not None:
-                object.__setattr__(self, name, value.astimezone(UTC))
+                try:
+                    object.__setattr__(self, name, value.astimezone(UTC))
+                except OverflowError:  # 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+                    raise _invalid(
+                        f"the {name} {value.isoformat()} is outside the calendar in UTC "
+                        f"(years {MINYEAR} to {MAXYEAR})"
+                    ) from None
         if self.start is None and self.end is None:
             raise _invalid("both ends are open, so the interval does not restrict anything")
         if self.start is not None and self.end is not None and self.end <= self.start:
@@ -148,8 +193,23 @@ class TimeInterval:
         datetimes / strings / ``None``."""
         if isinstance(value, TimeInterval):
             return value
-        if isinstance(value, str) and (wire := _WIRE.match(value)):
-            # our own wire form, as every listed order carries it: no general parsing needed
+        if isinstance(value, tuple | list) and len(value) == 2:
+            return _within_calendar(_shown(tuple(value)), lambda: cls._from_pair(value))
+        if isinstance(value, datetime):
+            raise _invalid(
+                f"{format_instant(value)} is a single instant, not an interval; "
+                "give a start and an end"
+            )
+        if not isinstance(value, str):
+            raise _invalid(f"expected a string, got {type(value).__name__}")
+        return _within_calendar(_shown(value.strip()), lambda: cls._from_text(value))
+
+    @classmethod
+    def _from_text(cls, value: str) -> TimeInterval:
+        """Our own wire form fast, anything else through the general reading."""
+        wire = _WIRE.match(value)
+        if wire:
+            # as every listed order carries it: no general parsing needed
             start, end = wire.groups()
             try:
                 return cls(
@@ -160,38 +220,12 @@ class TimeInterval:
                 if isinstance(exc, ValidationError):
                     raise
                 # an impossible date such as month 13: the general path words it
-        if isinstance(value, tuple | list) and len(value) == 2:
-            start, end = (
-                parse_instant(v, which=w) if isinstance(v, str) and v not in OPEN else v
-                for v, w in zip(value, ("start", "end"), strict=True)
-            )
-            if start in OPEN:
-                start = None
-            if end in OPEN:
-                end = None
-            if not all(v is None or isinstance(v, datetime) for v in (start, end)):
-                raise _invalid("a (start, end) pair needs datetimes, strings or None")
-            return cls(start, end)
-        if isinstance(value, datetime):
-            raise _invalid(
-                f"{format_instant(value)} is a single instant, not an interval; "
-                "give a start and an end"
-            )
-        if not isinstance(value, str):
-            raise _invalid(f"expected a string, got {type(value).__name__}")
-        text = value.strip()
-        if not text:
-            raise _invalid("the interval is empty")
-        if "/" not in text:
-            if text.upper().startswith("P"):
-                raise _invalid(f"{text!r} is a duration without a start or an end")
-            parse_instant(text)  # a precise complaint when it is not even a date-time
-            raise _invalid(
-                f"{text!r} is a single instant, not an interval; give a start and an end"
-            )
-        if text.count("/") > 1:
-            raise _invalid(f"{text!r} has more than one '/'")
-        left, right = (part.strip() for part in text.split("/"))
+        left, right = _split_interval(value.strip())
+        return cls._from_sides(left, right, value.strip())
+
+    @classmethod
+    def _from_sides(cls, left: str, right: str, text: str) -> TimeInterval:
+        """``start/end``, ``start/duration`` or ``duration/end``, either end open (``..``)."""
         left_is_duration = left.upper().startswith("P")
         right_is_duration = right.upper().startswith("P")
         if left_is_duration and right_is_duration:
@@ -207,6 +241,21 @@ class TimeInterval:
                 raise _invalid(f"{text!r} has a duration after an open start")
             return cls(start, Duration.parse(right).add_to(start))
         end = None if right in OPEN else parse_instant(right, which="end")
+        return cls(start, end)
+
+    @classmethod
+    def _from_pair(cls, value: tuple | list) -> TimeInterval:
+        """``(start, end)``: each a datetime, a date-time string, ``None`` or ``..``."""
+        start, end = (
+            None
+            if v is None or (isinstance(v, str) and v in OPEN)
+            else parse_instant(v, which=w)
+            if isinstance(v, str)
+            else v
+            for v, w in zip(value, ("start", "end"), strict=True)
+        )
+        if not all(v is None or isinstance(v, datetime) for v in (start, end)):
+            raise _invalid("a (start, end) pair needs datetimes, strings or None")
         return cls(start, end)
 
     def __str__(self) -> str:

@@ -18,12 +18,14 @@ import traitlets
 
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models import filter_to_text, validate_filter
+from stat_widgets.models.filter_ops import by_label, offered
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree, close_tree
 
-NUMBER_OPERATORS: tuple[str, ...] = ("<", "<=", "=", ">=", ">", "between")
+#: What a number row offers, from the operator table (``models.filter_ops``), as every row's.
+NUMBER_OPERATORS: tuple[str, ...] = offered("number")
 #: JSON can carry larger integers, but browsers' number inputs cannot represent them exactly.
 _UNBOUNDED = 2.0**53
 _ROW_PATH = re.compile(r"^filter\.args\[(\d+)\]")
@@ -117,36 +119,16 @@ class FilterRow(ClosesTree, widgets.VBox):
         self._on_change()
 
     def _build(self) -> None:
-        """The operator and value controls the property's schema allows."""
+        """The operator and value controls the property's schema allows; the operators are
+        the table's rows offered for the field's kind (``filter_ops.offered``)."""
         field, kind = self.field, self.kind
         self._building = True
         try:
-            if kind in ("integer", "number"):
-                self.operator.options = NUMBER_OPERATORS
-                self.operator.value = "<="
-                self.operator.disabled = False
-                self.value_widget = self._number_input(field, kind, upper=False)
-                self.upper_widget = self._number_input(field, kind, upper=True)
-            elif kind == "enum":
-                values = field.enum or ()
-                self.operator.options = ("in",)
-                self.operator.disabled = True
-                self.value_widget = widgets.SelectMultiple(
-                    options=[(field.label(v), v) for v in values], rows=min(len(values), 5)
-                )
-                self.upper_widget = None
-            elif kind == "boolean":
-                self.operator.options = ("=",)
-                self.operator.disabled = True
-                self.value_widget = widgets.ToggleButtons(
-                    options=[("true", True), ("false", False)], value=True
-                )
-                self.upper_widget = None
-            else:
-                self.operator.options = ("=",)
-                self.operator.disabled = True
-                self.value_widget = widgets.Text(placeholder="value")
-                self.upper_widget = None
+            labels = offered(kind) or offered("string")
+            self.operator.options = labels
+            self.operator.value = "<=" if "<=" in labels else labels[0]
+            self.operator.disabled = len(labels) == 1
+            self.value_widget, self.upper_widget = self._value_controls(field, kind)
         finally:
             self._building = False
         for control in (self.value_widget, self.upper_widget):
@@ -154,6 +136,24 @@ class FilterRow(ClosesTree, widgets.VBox):
                 control.observe(lambda _c: self._on_change(), names="value")
         self._show_upper()
         self.hint.value = field_hint(field)
+
+    def _value_controls(self, field: SchemaField, kind: str) -> tuple[Any, Any]:
+        """The value control, and the upper bound's for a number (shown for ``between``)."""
+        if kind in ("integer", "number"):
+            return (
+                self._number_input(field, kind, upper=False),
+                self._number_input(field, kind, upper=True),
+            )
+        if kind == "enum":
+            values = field.enum or ()
+            return widgets.SelectMultiple(
+                options=[(field.label(v), v) for v in values], rows=min(len(values), 5)
+            ), None
+        if kind == "boolean":
+            return widgets.ToggleButtons(
+                options=[("true", True), ("false", False)], value=True
+            ), None
+        return widgets.Text(placeholder="value"), None
 
     def _number_input(self, field: SchemaField, kind: str, *, upper: bool) -> Any:
         low = field.minimum if field.minimum is not None else field.exclusive_minimum
@@ -170,9 +170,14 @@ class FilterRow(ClosesTree, widgets.VBox):
             return widgets.BoundedIntText(value=int(default), **bounds, layout=layout)
         return widgets.BoundedFloatText(value=float(default), **bounds, layout=layout)
 
+    @property
+    def _operator_row(self) -> Any:
+        """The operator table's row for the chosen label."""
+        return by_label(str(self.operator.value))
+
     def _show_upper(self) -> None:
         children = [self.value_widget]
-        if self.upper_widget is not None and self.operator.value == "between":
+        if self.upper_widget is not None and self._operator_row.arity[0] == 3:
             children += [self.and_label, self.upper_widget]
         self.value_box.children = tuple(c for c in children if c is not None)
 
@@ -182,26 +187,26 @@ class FilterRow(ClosesTree, widgets.VBox):
 
     def cql2(self) -> dict[str, Any]:
         """This row as CQL2 JSON; a ``ValidationError`` (field ``filter``) while incomplete."""
-        prop = {"property": self.name}
-        kind, op = self.kind, str(self.operator.value)
-        title = self.field.title
+        row = self._operator_row
+        return {"op": row.name, "args": [{"property": self.name}, *self._values(row.arity[0] - 1)]}
+
+    def _values(self, count: int) -> list[Any]:
+        """The ``count`` values after the property (two for ``between``), as JSON."""
+        kind, title = self.kind, self.field.title
         assert self.value_widget is not None
         value = self.value_widget.value
         if kind in ("integer", "number"):
-            if op == "between":
-                assert self.upper_widget is not None
-                upper = self.upper_widget.value
-                return {"op": op, "args": [prop, _number(value, kind), _number(upper, kind)]}
-            return {"op": op, "args": [prop, _number(value, kind)]}
+            controls = [self.value_widget, self.upper_widget][:count]
+            return [_number(c.value, kind) for c in controls if c is not None]
         if kind == "enum":
             if not value:
                 raise ValidationError(f"choose at least one value of {title}", field="filter")
-            return {"op": "in", "args": [prop, list(value)]}
+            return [list(value)]
         if kind == "boolean":
-            return {"op": "=", "args": [prop, bool(value)]}
+            return [bool(value)]
         if not str(value).strip():
             raise ValidationError(f"type a value for {title}", field="filter")
-        return {"op": "=", "args": [prop, str(value)]}
+        return [str(value)]
 
 
 class FilterBuilder(ClosesTree, widgets.VBox):

@@ -193,14 +193,21 @@ class IntervalSection(WidgetSection):
         return self._check_not_past(interval)
 
     def _check_not_past(self, interval: TimeInterval) -> list[str]:
+        """An interval that has ended is kept on screen but refused; one that has begun is
+        kept and usable, with a note (nothing can be imaged before now)."""
         now = (self.context.now or _utc_now)()
-        if interval.start is not None and interval.start < now:
+        if interval.end is not None and interval.end <= now:
             message = (
-                f"The draft's interval {interval} starts in the past; choose a new one "
+                f"The draft's interval {interval} is in the past; choose a new one "
                 "(a preset starts from now)."
             )
             self.widget.refuse(message)
             return [message]
+        if interval.start is not None and interval.start < now:
+            return [
+                f"The draft's interval {interval} started in the past; it is kept, but nothing "
+                "can be imaged before now (a preset starts from now)."
+            ]
         return []
 
 

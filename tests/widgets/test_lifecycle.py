@@ -253,3 +253,20 @@ def test_what_is_replaced_while_in_use_is_closed(
         assert counts[20:] == counts[10:20]  # each value costs the same models every time
     finally:
         widget.close()
+
+
+def test_every_public_widget_is_counted_and_closes_one_way() -> None:
+    """Each widget the package exports is made, used and closed above, and its ``close()`` is
+    the one way (``ClosesTree``, or its own release followed by ``close_tree``)."""
+    import inspect
+
+    import stat_widgets.widgets
+    from stat_widgets.widgets._lifecycle import ClosesTree
+
+    counted = {name.split(" ")[0] for name in USES} | {"FilterRow"}  # rows: in FilterBuilder
+    exported = set(stat_widgets.widgets.__all__)
+    assert exported <= counted
+    for name in exported:
+        cls = getattr(stat_widgets.widgets, name)
+        close = cls.close
+        assert close is ClosesTree.close or "close_tree(self" in inspect.getsource(close), name

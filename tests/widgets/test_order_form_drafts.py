@@ -100,11 +100,23 @@ def test_a_draft_whose_interval_is_past_says_so_and_blocks_the_order(
     assert form.interval.start.value is not None  # shown as it was
     assert form.request is None
     (message,) = form.draft.messages
-    assert "starts in the past" in message
-    assert "starts in the past" in form.interval.feedback.value
+    assert "is in the past" in message
+    assert "is in the past" in form.interval.feedback.value
     assert any(r.startswith("Time interval: The draft") for r in form.reasons)
     form.interval.preset_buttons["Next 7 days"].click()
     assert form.request is not None
+
+
+def test_a_draft_whose_interval_has_begun_is_kept_with_a_note(
+    make_form: Callable[..., OrderForm], stat_url: str
+) -> None:
+    first = make_form(stat_url, draft="site")
+    fill(first)
+    later = FIXED_NOW + timedelta(days=2)
+    form = make_form(stat_url, draft="site", now=lambda: later)
+    assert _body(form) == _body(first)
+    (message,) = form.draft.messages
+    assert "started in the past; it is kept" in message
 
 
 def test_a_draft_already_ordered_is_not_ordered_again(
