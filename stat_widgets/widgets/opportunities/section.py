@@ -29,25 +29,24 @@ from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import close_tree
+from stat_widgets.widgets.opportunities import view
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
 from stat_widgets.widgets.opportunities.ordering import chosen_line
-from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, window_text, zone
+from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, zone
 from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
 from stat_widgets.widgets.opportunities.table import OpportunityTable
 from stat_widgets.widgets.opportunities.timeline import OpportunityTimeline
 from stat_widgets.widgets.opportunities.trade_off import trade_off
-
-#: ``state`` values: what the section is doing, for tests and the form.
-UNAVAILABLE, WAITING, READY, SEARCHING, DONE, STALE, FAILED = (
-    "unavailable",
-    "waiting",
-    "ready",
-    "searching",
-    "done",
-    "stale",
-    "failed",
+from stat_widgets.widgets.opportunities.view import (
+    DONE,
+    FAILED,
+    NO_SEARCH,
+    READY,
+    SEARCHING,
+    STALE,
+    UNAVAILABLE,
+    WAITING,
 )
-NO_SEARCH = "This server has no opportunity search; the order is placed without a window."
 
 
 def search_key(request: OrderRequest | None) -> Any:
@@ -226,7 +225,7 @@ class OpportunitySection(widgets.VBox):
         self.timeline.selected = index
         if self.value is not chosen:
             self.value = chosen
-        self.table.notes = self._notes()
+        self.table.notes = view.notes(self)
 
     @property
     def running(self) -> Search | None:
@@ -358,83 +357,9 @@ class OpportunitySection(widgets.VBox):
             else "none"
         )
         with self.table.hold_sync():
-            self.table.controls = self._controls()
-            self.table.status = self._status_line()
-            self.table.notes = self._notes()
-
-    def _controls(self) -> list[dict[str, Any]]:
-        if self.state == UNAVAILABLE:
-            return []  # one line, no buttons
-        searching, stale = self.state == SEARCHING, self.state == STALE
-        find = {
-            "name": "find",
-            "kind": "button",
-            "label": "Search again" if stale else "Find opportunities",
-            "disabled": searching or self._request is None or self.state == UNAVAILABLE,
-            "pressed": stale,
-            "title": "Search the windows for the area, product, interval and filters above",
-        }
-        controls = [find]
-        if searching:
-            controls.append({"name": "cancel", "kind": "button", "label": "Cancel"})
-        controls.append(
-            {
-                "name": "zone",
-                "kind": "select",
-                "label": "Time zone",
-                "choices": self._zones,
-                "value": self.time_zone,
-            }
-        )
-        return controls
-
-    def _status_line(self) -> str:
-        if self.state == UNAVAILABLE:
-            return NO_SEARCH
-        if self.state == SEARCHING:
-            return self._status
-        if self.state == WAITING:
-            problem = f" ({self._request_problem})" if self._request_problem else ""
-            return f"Needs a valid area, product and closed interval{problem}."
-        if self.state == READY:
-            note, self._note = self._note, ""
-            return note or "When can this be imaged? Search before ordering."
-        if self.state in (DONE, STALE) and self.outcome is not None:
-            found = len(self.opportunities)
-            return (
-                f"{found} window{'s' if found != 1 else ''} found in {self.outcome.seconds:.1f} s."
-            )
-        return ""
-
-    def _notes(self) -> list[dict[str, Any]]:
-        notes: list[dict[str, Any]] = []
-        if self._error and self.state == FAILED:
-            notes.append(
-                {"text": self._error, "kind": "error", "action": "retry", "label": "Retry"}
-            )
-        if self.state == STALE:
-            note, self._note = self._note, ""
-            notes.append(
-                {
-                    "text": f"{note} The request changed since this search: these windows may "
-                    "no longer fit. Search again to choose one.".strip(),
-                    "kind": "error",
-                }
-            )
-        if self.state in (DONE, STALE):
-            notes += [{"text": line, "kind": "muted"} for line in self._advice]
-        chosen = self.value
-        if chosen is not None:
-            text = window_text(chosen, zone(self.time_zone))
-            notes.append(
-                {
-                    "text": f"Order this opportunity: {text}",
-                    "kind": "chosen",
-                    "action": "unchoose",
-                    "label": "Order without a window",
-                }
-            )
-        return notes
+            self.table.controls = view.controls(self)
+            self.table.status = view.status_line(self)
+            self.table.notes = view.notes(self)
 
     @property
     def chosen_text(self) -> str:
