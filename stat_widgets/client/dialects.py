@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import httpx
 import pydantic
 
+from stat_widgets.conformance import honours_idempotency, speaks_stapi
 from stat_widgets.errors import (
     APIError,
     InvalidResponseError,
@@ -46,7 +46,6 @@ from .stat_paths import OrderPaths, other_spelling
 STAT = "stat"
 STAPI = "stapi"
 
-_STAPI_CORE = re.compile(r"stapi.*/v0\.1(\.\d+)?/core/?$", re.IGNORECASE)
 _MALFORMED = (
     pydantic.ValidationError,
     ValidationError,
@@ -61,7 +60,7 @@ _MALFORMED = (
 def dialect_of(conforms_to: list[str]) -> str:
     """STAPI when the server claims the STAPI v0.1 core class; the STAT draft otherwise (it
     defines no discovery, so a server that does not claim STAPI is taken at its seed word)."""
-    return STAPI if any(_STAPI_CORE.search(str(uri)) for uri in conforms_to) else STAT
+    return STAPI if speaks_stapi(conforms_to) else STAT
 
 
 def _segment(value: str) -> str:
@@ -155,7 +154,7 @@ class Dialect:
     ) -> None:
         self.base_url = base_url
         self.protocol = protocol
-        if any("idempotency" in str(uri).lower() for uri in conforms_to or []):
+        if honours_idempotency(conforms_to or []):
             self.honours_idempotency = True
         self.landing = landing
 
