@@ -62,12 +62,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from stat_widgets.server import SystemClock, create_app
+    from stat_widgets.server.connections import uvicorn_options
 
     tokens = dict(args.token) or None
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(db_path=args.db, tokens=tokens, clock=SystemClock())
+    app = create_app(db_path=args.db, tokens=tokens, clock=SystemClock(), allowed_hosts=[args.host])
     print(f"STAT reference server on http://{args.host}:{args.port} (orders in {args.db})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    limits = app.state.stat.limits
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **uvicorn_options(limits))
     return 0
 
 

@@ -17,6 +17,9 @@ from stat_widgets.models import Product
 
 from .clock import Clock, SystemClock
 from .deps import user_of
+from .gate import Gate
+from .hosts import AllowedHosts
+from .limits import DEFAULT_LIMITS, Limits
 from .problems import install_error_handlers
 from .routes import ROUTERS
 from .stapi import mount_stapi
@@ -30,13 +33,22 @@ def create_app(
     tokens: Mapping[str, str] | None = None,
     clock: Clock | None = None,
     products: Iterable[Product | Mapping[str, Any]] | None = None,
+    allowed_hosts: Iterable[str] = (),
+    limits: Limits | None = None,
 ) -> FastAPI:
-    """The app. ``tokens`` maps bearer tokens to user names (``None``: no auth, every order
-    belongs to ``anonymous``); ``products`` replaces the demo catalogue."""
+    """The app. ``tokens`` maps bearer tokens to user names (``None``: no users, every order
+    belongs to ``anonymous``); ``products`` replaces the demo catalogue; ``allowed_hosts`` are
+    the ``Host`` names it answers to besides the loopback ones (``"*"``: any; more can be added
+    later with ``app.state.stat.hosts.allow(name)``); ``limits`` its bounds (``Limits``)."""
     if str(db_path) == ":memory:" or not str(db_path):
         raise ValueError("db_path must be a file: each worker thread opens its own connection")
     state = ServerState(
-        OrderStore(db_path), clock or SystemClock(), tokens, load_products(products)
+        OrderStore(db_path),
+        clock or SystemClock(),
+        tokens,
+        load_products(products),
+        hosts=AllowedHosts(allowed_hosts),
+        limits=limits or DEFAULT_LIMITS,
     )
 
     @asynccontextmanager
@@ -59,4 +71,5 @@ def create_app(
         return user_of(state, request)
 
     app.state.stapi = mount_stapi(app, state, user_for)
+    app.add_middleware(Gate, hosts=state.hosts, limits=state.limits)
     return app

@@ -16,6 +16,8 @@ import uvicorn
 
 from .app import create_app
 from .clock import Clock
+from .connections import uvicorn_options
+from .limits import Limits
 
 STARTUP_TIMEOUT = 30.0
 
@@ -32,6 +34,8 @@ class EmbeddedServer:
         products: Iterable[Any] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        allowed_hosts: Iterable[str] = (),
+        limits: Limits | None = None,
     ) -> None:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         if db_path is None:
@@ -39,7 +43,14 @@ class EmbeddedServer:
             db_path = Path(self._tempdir.name) / "orders.db"
         self.db_path = Path(db_path)
         self.tokens = dict(tokens) if tokens else None
-        self.app = create_app(db_path=self.db_path, tokens=tokens, clock=clock, products=products)
+        self.app = create_app(
+            db_path=self.db_path,
+            tokens=tokens,
+            clock=clock,
+            products=products,
+            allowed_hosts=[host, *allowed_hosts],
+            limits=limits,
+        )
         self.clock: Clock = self.app.state.stat.clock
         try:
             self._socket = _bind(host, port)
@@ -51,7 +62,11 @@ class EmbeddedServer:
         url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.url = f"http://{url_host}:{self.port}"
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=30
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            **uvicorn_options(self.app.state.stat.limits),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -86,6 +101,10 @@ class EmbeddedServer:
             self._thread.join(timeout)
         self._socket.close()
         self._release()
+
+    def allow_host(self, name: str) -> None:
+        """Answer to one more ``Host`` name, e.g. the one a proxy in front forwards."""
+        self.app.state.stat.hosts.allow(name)
 
     def _release(self) -> None:
         self.app.state.stat.store.close()
@@ -147,11 +166,21 @@ def run_in_thread(
     products: Iterable[Any] | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    allowed_hosts: Iterable[str] = (),
+    limits: Limits | None = None,
 ) -> EmbeddedServer:
     """Start a server and return once it answers. ``db_path=None`` uses a temporary file that
-    is removed on ``stop()``; the same ``db_path`` again gives the same orders."""
+    is removed on ``stop()``; the same ``db_path`` again gives the same orders. The server
+    answers to the loopback names, ``host`` and ``allowed_hosts`` (``Host`` header)."""
     server = EmbeddedServer(
-        db_path=db_path, tokens=tokens, clock=clock, products=products, host=host, port=port
+        db_path=db_path,
+        tokens=tokens,
+        clock=clock,
+        products=products,
+        host=host,
+        port=port,
+        allowed_hosts=allowed_hosts,
+        limits=limits,
     )
     return server.start()
 

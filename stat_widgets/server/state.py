@@ -12,6 +12,8 @@ from stat_widgets.models import Product
 from . import lifecycle
 from .catalog import demo_products
 from .clock import Clock
+from .hosts import AllowedHosts
+from .limits import DEFAULT_LIMITS, Limits
 from .paging import PageTokenCodec
 from .store import OrderStore
 
@@ -25,6 +27,9 @@ class ServerState:
         clock: Clock,
         tokens: Mapping[str, str] | None,
         products: list[Product],
+        *,
+        hosts: AllowedHosts | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -34,6 +39,8 @@ class ServerState:
             p.id: p.model_dump(mode="json", by_alias=True, exclude_none=True) for p in products
         }
         self.pages = PageTokenCodec(store.page_key)
+        self.hosts = hosts or AllowedHosts()
+        self.limits = limits
 
     def now_ms(self) -> int:
         return lifecycle.to_ms(self.clock.now())
