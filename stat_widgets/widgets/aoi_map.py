@@ -18,16 +18,6 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models import (
-    as_shape,
-    bbox_geometry,
-    geodesic_area_km2,
-    limit_problems,
-    simplify_to_limit,
-    to_geometry,
-    vertex_count,
-    wrap_antimeridian,
-)
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets.go_to import GoToBox
@@ -36,6 +26,9 @@ from stat_widgets.widgets.world_layer import add_world
 
 if TYPE_CHECKING:
     from stat_widgets.models.places import Destination
+
+# The geometry models (shapely) are imported where they are used: they load with the first
+# AOI, not when a notebook imports the widgets.
 
 #: Draw tools offered on the map. A non-empty dict enables a Geoman tool, an empty one hides it.
 _AREA_TOOL: dict[str, Any] = {"pathOptions": {}}
@@ -151,6 +144,8 @@ class AOIMap(widgets.VBox):
         return self.set_geometry(text)
 
     def use_bbox(self, west: float, south: float, east: float, north: float) -> dict | None:
+        from stat_widgets.models.geometry import bbox_geometry
+
         try:
             geometry = bbox_geometry(west, south, east, north)
         except ValidationError as exc:
@@ -236,6 +231,8 @@ class AOIMap(widgets.VBox):
         """Shapes from the map, in Leaflet's longitudes, which run on past ±180° across the
         repeated world copies: brought into range (and cut at the antimeridian) first. The
         drawing on the map stays as the user drew it."""
+        from stat_widgets.models.antimeridian import wrap_antimeridian
+
         collection = obj.get("type") == "FeatureCollection"
         features = (obj.get("features") or []) if collection else [obj]
         notes: list[str] = []
@@ -251,6 +248,8 @@ class AOIMap(widgets.VBox):
         self._accept(obj, show_on_map=False, wrapped=" ".join(dict.fromkeys(notes)))
 
     def _accept(self, obj: Any, *, show_on_map: bool, wrapped: str = "") -> dict[str, Any] | None:
+        from stat_widgets.models.geometry import to_geometry
+
         try:
             geometry = to_geometry(obj)
         except ValidationError as exc:
@@ -268,6 +267,8 @@ class AOIMap(widgets.VBox):
         return geometry
 
     def _fit_vertex_limit(self, geometry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        from stat_widgets.models.geometry import simplify_to_limit, vertex_count
+
         if self.max_vertices is None or vertex_count(geometry) <= self.max_vertices:
             return geometry, ""
         try:
@@ -287,6 +288,8 @@ class AOIMap(widgets.VBox):
     def _limit_error(self, geometry: dict[str, Any]) -> str:
         """The product's limits, in the model's words, under the map as soon as the AOI is
         drawn (the request validation checks them again)."""
+        from stat_widgets.models.geometry import limit_problems
+
         if geometry.get("type") in ("Point", "MultiPoint") and not self.accept_points:
             return "This product does not accept points: draw a polygon or rectangle."
         problems = limit_problems(
@@ -302,6 +305,8 @@ class AOIMap(widgets.VBox):
         simplified: str = "",
         wrapped: str = "",
     ) -> None:
+        from stat_widgets.models.geometry import geodesic_area_km2, vertex_count
+
         self._setting = True
         try:
             with self.hold_trait_notifications():
@@ -332,6 +337,8 @@ class AOIMap(widgets.VBox):
         finally:
             self._writing_map = False
         if geometry is not None and recenter:
+            from stat_widgets.models.geometry import as_shape
+
             bounds = as_shape(geometry).bounds  # the shape built when it was validated
             self.map.center = centre_of(bounds)
             point = bounds[0] == bounds[2] and bounds[1] == bounds[3]

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import FieldError, ValidationError
-from stat_widgets.models import filter_to_text, validate_filter
-from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
+
+if TYPE_CHECKING:  # the schema and CQL2 models load with the first product
+    from stat_widgets.models.product_schema import ProductSchema, SchemaField
 
 NUMBER_OPERATORS: tuple[str, ...] = ("<", "<=", "=", ">=", ">", "between")
 #: JSON can carry larger integers, but browsers' number inputs cannot represent them exactly.
@@ -202,7 +203,9 @@ class FilterBuilder(widgets.VBox):
     #: A JSON Schema to filter on (setting it sets ``fields``); ``None``: no product.
     constraints = traitlets.Dict(allow_none=True, default_value=None)
     #: The fields rows may use (``Product.fields``: constraints and STAT-era parameters).
-    fields = traitlets.Instance(ProductSchema, allow_none=True, default_value=None)
+    fields = traitlets.Instance(
+        "stat_widgets.models.product_schema.ProductSchema", allow_none=True, default_value=None
+    )
     #: The CQL2 JSON to send, or ``None`` when there is no row or a row is at fault.
     value = traitlets.Dict(allow_none=True, default_value=None)
     error = traitlets.Unicode("")
@@ -271,6 +274,8 @@ class FilterBuilder(widgets.VBox):
     @traitlets.observe("constraints")
     def _on_constraints(self, change: dict[str, Any]) -> None:
         schema = change["new"]
+        from stat_widgets.models.product_schema import read_schema
+
         self.fields = None if schema is None else read_schema(schema, label="constraints")
 
     @traitlets.observe("fields")
@@ -296,6 +301,8 @@ class FilterBuilder(widgets.VBox):
         value: dict[str, Any] | None = None
         if not errors and parts:
             combined = parts[0] if not many else {"op": "and", "args": parts}
+            from stat_widgets.models import validate_filter
+
             try:
                 value = validate_filter(combined, self.fields)
             except ValidationError as exc:
@@ -340,6 +347,8 @@ class FilterBuilder(widgets.VBox):
             self.text_view.value = _html.muted(text)
             self.json_view.value = ""
         else:
+            from stat_widgets.models import filter_to_text
+
             self.text_view.value = "CQL2 text: " + _html.inline_code(filter_to_text(self.value))
             self.json_view.value = _html.code_block(self.value)
 

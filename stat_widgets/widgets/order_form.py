@@ -14,14 +14,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, TransportError, ValidationError
-from stat_widgets.models import Order, OrderRequest, Product
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
@@ -31,6 +29,10 @@ from stat_widgets.widgets.interval_picker import IntervalPicker
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
 from stat_widgets.widgets.request_review import RequestReview, order_html, summary_html
+
+if TYPE_CHECKING:  # the client and models load when a form is made, not on import
+    from stat_widgets.client import StatClient
+    from stat_widgets.models import Order, OrderRequest, Product
 
 
 def _heading(text: str) -> widgets.HTML:
@@ -52,9 +54,13 @@ class OrderForm(widgets.VBox):
     """AOI map, product, interval, filters (and STAPI order parameters), review and submit."""
 
     #: The validated request as it would be sent, or ``None`` while incomplete or invalid.
-    request = traitlets.Instance(OrderRequest, allow_none=True, default_value=None)
+    request = traitlets.Instance(
+        "stat_widgets.models.order.OrderRequest", allow_none=True, default_value=None
+    )
     #: The order the server created on the last successful submission.
-    last_order = traitlets.Instance(Order, allow_none=True, default_value=None)
+    last_order = traitlets.Instance(
+        "stat_widgets.models.order.Order", allow_none=True, default_value=None
+    )
     #: True while a submission is in flight (the Submit button is disabled meanwhile).
     submitting = traitlets.Bool(False)
 
@@ -269,6 +275,8 @@ class OrderForm(widgets.VBox):
 
     def _update(self) -> None:
         """Rebuild the request from the sections' values after any change."""
+        from stat_widgets.models import OrderRequest
+
         clear([*self._feedback_labels().values(), self.review.error_label])
         if self._result_is_failure:  # about a request that no longer exists
             self._result_is_failure = False

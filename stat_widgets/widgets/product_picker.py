@@ -7,15 +7,17 @@ through ``_html`` (escaped); the dropdown renders its labels as text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.models import Product
-from stat_widgets.models.product_schema import SchemaField
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+
+if TYPE_CHECKING:
+    from stat_widgets.models import Product
+    from stat_widgets.models.product_schema import SchemaField
 
 _PLACEHOLDER = "— choose a product —"
 
@@ -79,7 +81,9 @@ class ProductPicker(widgets.VBox):
 
     products = traitlets.List()
     #: The chosen ``Product``, or ``None``.
-    value = traitlets.Instance(Product, allow_none=True, default_value=None)
+    value = traitlets.Instance(
+        "stat_widgets.models.product.Product", allow_none=True, default_value=None
+    )
     #: Why the products could not be listed (set by the form), or "".
     error = traitlets.Unicode("")
 

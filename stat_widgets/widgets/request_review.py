@@ -6,20 +6,15 @@ restates it in words. Server answers (order id, status, link, errors) are shown 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from stat_widgets.models import (
-    Order,
-    OrderRequest,
-    Product,
-    TimeInterval,
-    filter_to_text,
-    find_link,
-)
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
+
+if TYPE_CHECKING:
+    from stat_widgets.models import Order, OrderRequest, Product, TimeInterval
 
 
 def summary_html(
@@ -32,6 +27,8 @@ def summary_html(
     filter_json: dict[str, Any] | None,
 ) -> str:
     """Product, area, interval and filter in words; "—" for what is not chosen yet."""
+    from stat_widgets.models import filter_to_text
+
     area = "—"
     if geometry is not None:
         area = f"{geometry.get('type', '')}, {vertices} vertices, {area_km2:,.2f} km²"
@@ -51,6 +48,8 @@ def summary_html(
 
 def order_html(order: Order) -> str:
     """The server's answer to a submission: id, status and a link to the order."""
+    from stat_widgets.models import find_link
+
     link = find_link(order.links, "self") or (order.links[0] if order.links else None)
     parts = [
         _html.text("Order submitted. ", style=_html.SUCCESS_STYLE),
