@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=Path("stat-orders.db"), help="SQLite file for the orders"
     )
     serve.add_argument(
+        "--root-path",
+        default="",
+        metavar="PREFIX",
+        help="the path a reverse proxy serves this server under (e.g. /stat); links carry it. "
+        "A proxy's X-Forwarded-Prefix header is honoured per request without this",
+    )
+    serve.add_argument(
         "--token",
         type=_token,
         action="append",
@@ -65,7 +72,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     tokens = dict(args.token) or None
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(db_path=args.db, tokens=tokens, clock=SystemClock())
+    app = create_app(db_path=args.db, tokens=tokens, clock=SystemClock(), root_path=args.root_path)
     print(f"STAT reference server on http://{args.host}:{args.port} (orders in {args.db})")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

@@ -27,6 +27,7 @@ from .clock import Clock, SystemClock
 from .conformance import STAT_CONFORMANCE
 from .intake import canonical, idempotency_key
 from .paging import BadPageToken, PageToken, PageTokenCodec
+from .prefix import PathPrefix
 from .problems import Problem, install_error_handlers
 from .stapi import mount_stapi
 from .store import Filters, IdempotencyConflict, OrderStore, StoredOrder
@@ -78,9 +79,13 @@ def create_app(
     tokens: Mapping[str, str] | None = None,
     clock: Clock | None = None,
     products: Iterable[Product | Mapping[str, Any]] | None = None,
+    root_path: str = "",
+    trust_forwarded_prefix: bool = True,
 ) -> FastAPI:
     """The app. ``tokens`` maps bearer tokens to user names (``None``: no auth, every order
-    belongs to ``anonymous``); ``products`` replaces the demo catalogue."""
+    belongs to ``anonymous``); ``products`` replaces the demo catalogue. Links carry
+    ``root_path``, or the prefix a proxy names in ``X-Forwarded-Prefix`` (``server/prefix.py``:
+    how Binder's ``/proxy/<port>/`` reaches the embedded server)."""
     if str(db_path) == ":memory:" or not str(db_path):
         raise ValueError("db_path must be a file: each worker thread opens its own connection")
     state = _State(OrderStore(db_path), clock or SystemClock(), tokens, _load_products(products))
@@ -100,6 +105,7 @@ def create_app(
     install_error_handlers(app)
     _add_routes(app, state)
     app.state.stapi = mount_stapi(app, state, lambda request: _user(state, request))
+    app.add_middleware(PathPrefix, root_path=root_path, trust_forwarded=trust_forwarded_prefix)
     return app
 
 

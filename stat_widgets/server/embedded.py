@@ -32,6 +32,7 @@ class EmbeddedServer:
         products: Iterable[Any] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        root_path: str = "",
     ) -> None:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         if db_path is None:
@@ -39,7 +40,9 @@ class EmbeddedServer:
             db_path = Path(self._tempdir.name) / "orders.db"
         self.db_path = Path(db_path)
         self.tokens = dict(tokens) if tokens else None
-        self.app = create_app(db_path=self.db_path, tokens=tokens, clock=clock, products=products)
+        self.app = create_app(
+            db_path=self.db_path, tokens=tokens, clock=clock, products=products, root_path=root_path
+        )
         self.clock: Clock = self.app.state.stat.clock
         try:
             self._socket = _bind(host, port)
@@ -147,11 +150,19 @@ def run_in_thread(
     products: Iterable[Any] | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    root_path: str = "",
 ) -> EmbeddedServer:
     """Start a server and return once it answers. ``db_path=None`` uses a temporary file that
-    is removed on ``stop()``; the same ``db_path`` again gives the same orders."""
+    is removed on ``stop()``; the same ``db_path`` again gives the same orders. ``root_path``:
+    the prefix of a reverse proxy in front (links carry it; ``server/prefix.py``)."""
     server = EmbeddedServer(
-        db_path=db_path, tokens=tokens, clock=clock, products=products, host=host, port=port
+        db_path=db_path,
+        tokens=tokens,
+        clock=clock,
+        products=products,
+        host=host,
+        port=port,
+        root_path=root_path,
     )
     return server.start()
 
