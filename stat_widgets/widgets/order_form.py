@@ -15,15 +15,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, TransportError, ValidationError
-from stat_widgets.models import Opportunity, Order, OrderRequest, Product
-from stat_widgets.models.order import WIRE_FIELDS
 from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
@@ -39,10 +36,9 @@ from stat_widgets.widgets.form_sections import (
     OrderParametersSection,
     ProductSection,
     dialect_of,
+    opportunity_section,
 )
 from stat_widgets.widgets.interval_picker import IntervalPicker
-from stat_widgets.widgets.opportunities import OpportunitySection
-from stat_widgets.widgets.opportunities.ordering import order_body
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
 from stat_widgets.widgets.request_review import RequestReview, order_html, sections_summary_html
@@ -54,6 +50,11 @@ from stat_widgets.widgets.section import (
     create_order_keywords,
 )
 
+if TYPE_CHECKING:  # the client (httpx) and the models (pydantic) load with the first form
+    from stat_widgets.client import StatClient
+    from stat_widgets.models import Opportunity, Order, OrderRequest, Product
+    from stat_widgets.widgets.opportunities import OpportunitySection
+
 #: The form's sections, top to bottom. Adding a section is one class (``section.Section``)
 #: and one entry here; a subclass may set its own ``SECTIONS``.
 SECTIONS: tuple[SectionFactory, ...] = (
@@ -62,7 +63,7 @@ SECTIONS: tuple[SectionFactory, ...] = (
     IntervalSection,
     FilterSection,
     OrderParametersSection,
-    OpportunitySection.in_form,
+    opportunity_section,
 )
 
 
@@ -74,13 +75,13 @@ class OrderForm(widgets.VBox):
     SECTIONS: tuple[SectionFactory, ...] = SECTIONS
 
     request = traitlets.Instance(
-        OrderRequest,
+        "stat_widgets.models.order.OrderRequest",
         allow_none=True,
         default_value=None,
         help="the validated request as it would be sent, or None while incomplete or invalid",
     )
     last_order = traitlets.Instance(
-        Order,
+        "stat_widgets.models.order.Order",
         allow_none=True,
         default_value=None,
         help="the order the server created on the last successful submission",
@@ -188,6 +189,8 @@ class OrderForm(widgets.VBox):
     @property
     def opportunity(self) -> Opportunity | None:
         """The window chosen in the opportunities section: Submit orders exactly it."""
+        from stat_widgets.models import Opportunity
+
         found = [s.value for s in self._applying() if s.field == "opportunity"]
         return found[0] if found and isinstance(found[0], Opportunity) else None
 
@@ -406,6 +409,8 @@ class OrderForm(widgets.VBox):
         product = self._product_section.product
         blocked = self._missing() or any(s.error for s in self._applying())
         if product is not None and not blocked:
+            from stat_widgets.models.order import WIRE_FIELDS, OrderRequest
+
             data = as_request_data(self.sections)
             wire = {k: v for k, v in data.items() if k in WIRE_FIELDS}
             try:
@@ -442,6 +447,8 @@ class OrderForm(widgets.VBox):
         chosen window, the body that orders it)."""
         extra = self._extra() if extra is None else extra
         if self.opportunity is not None:
+            from stat_widgets.widgets.opportunities.ordering import order_body
+
             parameters = extra.get("order_parameters")
             return order_body(self.opportunity, parameters, self._product_section.product)
         return {**request.model_dump(mode="json"), **parts.jsonable(extra)}
