@@ -58,6 +58,19 @@ def sections_summary_html(rows: list[tuple[str, str]]) -> str:
     return f"<table>{body}</table>"
 
 
+def status_text(*, submitting: bool, already: bool, ready: bool, missing: list[str]) -> str:
+    """The line beside the Submit button."""
+    if submitting:
+        return "Submitting…"
+    if already:
+        return "This order was submitted. Change anything to place another one."
+    if ready:
+        return ""
+    if missing:
+        return "Still needed: " + ", ".join(missing) + "."
+    return "Not ready to submit: fix what is listed below (click one to see it)."
+
+
 def order_html(order: Order, *, previous: bool = False) -> str:
     """The server's answer to a submission: id, status and a link to the order; labelled
     "Previous order" once the request on the form is no longer the one submitted."""
@@ -131,5 +144,22 @@ class RequestReview(ClosesTree, widgets.VBox):
         else:
             self.preview.value = _html.muted(f"No request yet: {why_not or 'see the form'}.")
 
+    def show_state(
+        self,
+        *,
+        ready: bool,
+        submitting: bool,
+        already: bool,
+        missing: list[str],
+        reasons: list[dict[str, str]],
+    ) -> None:
+        """Where the form stands, beside and under the Submit button: enabled only for a ready
+        request not yet ordered and not in flight; the reason list (``{"text", "target"}``
+        items) only while the request is not ready."""
+        self.submit_button.disabled = not ready or submitting or already
+        status = status_text(submitting=submitting, already=already, ready=ready, missing=missing)
+        self.status.value = _html.muted(status)
+        self.reasons.items = [] if ready or submitting else reasons
 
-__all__ = ["RequestReview", "order_html", "sections_summary_html", "summary_html"]
+
+__all__ = ["RequestReview", "order_html", "sections_summary_html", "status_text", "summary_html"]
