@@ -136,6 +136,20 @@ class ProductSection(WidgetSection):
         """The chosen product (what the form tells the other sections)."""
         return self.picker.value
 
+    def reload(self) -> list[Product] | None:
+        """Ask the server (the context's client) for its products again and note its dialect
+        in the context; ``None`` when it could not be asked (said under the picker)."""
+        client = self.context.client
+        try:
+            products = client.products()
+        except StatError as exc:
+            self.picker.error = f"Could not list the server's products: {exc}"
+            return None
+        self.context.dialect = dialect_of(client)
+        self.picker.error = ""
+        self.picker.products = products
+        return products
+
     @property
     def missing(self) -> str:
         return "a product" if self.value is None else ""

@@ -31,7 +31,6 @@ from stat_widgets.widgets.form_sections import (
     IntervalSection,
     OrderParametersSection,
     ProductSection,
-    dialect_of,
     opportunity_section,
 )
 from stat_widgets.widgets.form_submission import Submission
@@ -200,14 +199,9 @@ class OrderForm(widgets.VBox):
 
     def reload_products(self) -> list[Product]:
         """Ask the server for its products again (after a connection problem, for example)."""
-        try:
-            products = self._client.products()
-        except StatError as exc:
-            self.product_picker.error = f"Could not list the server's products: {exc}"
+        products = self._product_section.reload()
+        if products is None:
             return []
-        self.context.dialect = dialect_of(self._client)
-        self.product_picker.error = ""
-        self.product_picker.products = products
         self._tell_product()
         return products
 
