@@ -6,7 +6,8 @@ One way for every widget of the package: ``close()`` releases what is not a widg
 owned client, a timer) and then calls ``close_tree(self)``; ``ClosesTree`` is that ``close()``
 for the widgets that own nothing else. A widget that made models its synced traits no longer
 reach (a control replaced but kept for the front end's sake, a layer taken off the map) lists
-them in ``_closes_with()``, and ``close_tree`` closes them too, wherever the widget sits.
+them in ``_closes_with()``, and ``close_tree`` closes them too, wherever the widget sits. A
+model marked ``shared`` (the tables' code, one per kernel) belongs to no one widget: left open.
 Replacing children goes through ``replace_children``, so what is dropped is closed at once.
 """
 
@@ -19,7 +20,8 @@ import ipywidgets as widgets
 
 def _widgets_in(value: object) -> Iterator[widgets.Widget]:
     if isinstance(value, widgets.Widget):
-        yield value
+        if not getattr(value, "shared", False):  # one model for the kernel (``TableCode``)
+            yield value
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _widgets_in(item)

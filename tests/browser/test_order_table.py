@@ -1,6 +1,7 @@
 """The order browser in a real browser, with two providers (our reference server and a
 stapi-fastapi server): a click on a column's header sorts the page, the arrow keys move the
-selection and the selected order's footprint is highlighted at the map's centre, and an order
+selection and the selected order's footprint is highlighted at the map's centre, a click on
+another footprint selects its row, and an order
 id that is markup shows as text with nothing run. In JupyterLab (light and dark themes), in
 Voila and in Notebook 7."""
 
@@ -143,11 +144,47 @@ def check_browser(
     assert_highlighted_at_the_centre(page, browser)
     shots.take(page, "selected-with-the-keyboard", element=browser)
 
+    select_on_the_map(browser, rows)
+    shots.take(page, "selected-on-the-map", element=browser)
+
+    table.locator(".sot-scroll").focus()  # the keys go to the table again, not the map
     page.keyboard.press("End")
     expect(rows.last).to_have_class("sot-selected")
     page.wait_for_timeout(500)  # an onerror handler would have fired by now
     assert watch.dialogs == []
     assert [e for e in watch.page_errors if e not in known_errors] == []
+
+
+def select_on_the_map(browser: Locator, rows: Locator) -> None:
+    """The other way round: a click on another footprint selects its row in the table (and
+    its details), through ipyleaflet's click message."""
+    map_ = browser.locator(".leaflet-container")
+    highlighted = map_.locator("path.leaflet-interactive[stroke-width='4']")
+    before = browser.locator(".stat-order-table tr.sot-selected").get_attribute("data-index")
+    for _ in range(3):  # out far enough to see the other footprints (0.5 degrees apart)
+        map_.locator(".leaflet-control-zoom-out").click()
+        map_.page.wait_for_timeout(400)
+    chosen = highlighted.bounding_box()
+    assert chosen is not None
+    others = map_.locator("path.leaflet-interactive[stroke-width='1.5']")
+    target = None
+    for i in range(others.count()):
+        box = others.nth(i).bounding_box()
+        apart = box is not None and (
+            abs(box["x"] - chosen["x"]) > box["width"] + 4
+            or abs(box["y"] - chosen["y"]) > box["height"] + 4
+        )
+        if apart and box["width"] > 6 and box["height"] > 6:
+            target = box
+            break
+    assert target is not None, "no other footprint in view"
+    map_.page.mouse.click(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+    selected = browser.locator(".stat-order-table tr.sot-selected")
+    expect(selected).to_have_count(1)
+    expect(selected).not_to_have_attribute("data-index", before or "", timeout=15_000)
+    chosen_id = selected.locator("td").nth(1).inner_text()
+    expect(browser.get_by_text(f"Order {chosen_id}", exact=True)).to_be_visible()
+    expect(highlighted).to_have_count(1)
 
 
 def assert_highlighted_at_the_centre(page: Page, browser: Locator) -> None:

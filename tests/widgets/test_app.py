@@ -111,6 +111,9 @@ def test_after_a_submission_the_browser_selects_the_new_order(
 def test_close_closes_every_model_the_app_made(stat_url: str) -> None:
     from ipywidgets.widgets.widget import _instances
 
+    from stat_widgets.widgets.order_browser.table_code import table_code
+
+    table_code()  # the tables' code: one model per kernel, left open by design
     before = len(_instances)
     # (with basemap=False the AOI map drops its tile layer without closing it: issue 13's)
     app = OrderApp(stat_url)

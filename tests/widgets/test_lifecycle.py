@@ -30,6 +30,7 @@ from stat_widgets.widgets import (
 )
 from stat_widgets.widgets.go_to import GoToBox
 from stat_widgets.widgets.order_browser.footprint_map import FootprintMap
+from stat_widgets.widgets.order_browser.table_code import table_code
 
 from ._shapes import SQUARE, drawn, polygon
 from .conftest import fixed_now
@@ -47,7 +48,9 @@ PARAMETERS = {
 
 def live_models() -> int:
     """Widget models alive in this kernel (ipywidgets 8 keeps them in ``_instances``; 7 in
-    ``Widget.widgets``)."""
+    ``Widget.widgets``), the tables' code model made first: it is one per kernel, by design
+    left open (``tests/widgets/test_table_code.py``)."""
+    table_code()
     try:
         from ipywidgets.widgets.widget import _instances
     except ImportError:  # ipywidgets 7

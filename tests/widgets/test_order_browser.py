@@ -18,6 +18,7 @@ from stat_widgets.models import OrderStatus
 from stat_widgets.widgets import OrderBrowser
 from stat_widgets.widgets.order_browser.footprint_map import bounds_of
 from stat_widgets.widgets.order_browser.status import STAGES, status_colour
+from stat_widgets.widgets.order_browser.table_code import table_code, table_stylesheet
 
 TOTAL = 250
 INTERVAL = "2031-03-01T00:00:00Z/2031-03-08T00:00:00Z"
@@ -393,8 +394,11 @@ def test_export_to_geodataframe_needs_geopandas(browser: OrderBrowser) -> None:
 
 
 def live_models() -> int:
-    """Widget models alive in this kernel (what a closed browser must not leave behind)."""
+    """Widget models alive in this kernel (what a closed browser must not leave behind), the
+    tables' code model (one per kernel, left open) made first."""
     from ipywidgets.widgets.widget import _instances
+
+    table_code()
 
     return len(_instances)
 
@@ -407,7 +411,7 @@ def test_the_grid_and_its_cells_share_one_layout_unless_one_is_given(
     browser = make_browser(server_250.url, page_size=5)
     assert browser.layout is browser.table.layout is browser.map.layout
     assert browser.layout.min_width == "0"  # the columns are the table stylesheet's
-    assert ".stat-order-browser { grid-template-columns:" in browser.table._css
+    assert ".stat-order-browser { grid-template-columns:" in table_stylesheet()
     given = ipywidgets.Layout(width="900px", grid_template_columns="1fr 1fr")
     browser = make_browser(server_250.url, page_size=5, layout=given)
     assert browser.layout is given

@@ -86,6 +86,9 @@ def test_a_stapi_row_selected_shows_its_details_from_its_provider(
     assert servers["B"].split("//")[1] in browser.details.html.value  # links from B itself
     assert browser.map.selected == index
     assert browser.map.highlight.data["features"][0]["geometry"] == order.request.geometry
+    # the STAPI Feature's geometry is named, and not said to come from a JSON Reference
+    assert "Polygon, the order&#x27;s area (on the map)" in browser.details.html.value
+    assert "JSON Reference" not in browser.details.html.value
 
 
 def test_filters_apply_per_provider(

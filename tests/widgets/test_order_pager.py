@@ -4,7 +4,10 @@ provider, a provider that fails while the others stay, and the bound on empty pa
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -232,3 +235,43 @@ def test_every_order_merges_all_providers_newest_first(three: dict[str, Any]) ->
     assert [r.order.created for r in rows] == [at(s) for s in times]
     assert progress[-1] == (len(times), len(times))
     assert all(total is None for _read, total in progress[:2])  # until every provider spoke
+
+
+WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "ipyleaflet", "traitlets", "IPython")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def _file_of(module: str) -> Path | None:
+    spec = importlib.util.find_spec(module)
+    return Path(spec.origin) if spec is not None and spec.origin else None
+
+
+def test_the_pager_and_what_it_imports_use_no_widget_library() -> None:
+    """The pager, and every module of the package it imports (followed to the end), import no
+    widget library: it runs, and is tested, without one (the package's ``__init__`` files,
+    which it does not need, are not followed)."""
+    seen: set[str] = set()
+    todo = ["stat_widgets.widgets.order_browser.pager"]
+    used: dict[str, set[str]] = {}
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = _file_of(module)
+        assert path is not None, module
+        imported = _imports(path)
+        used[module] = {n for n in imported if n.split(".")[0] in WIDGET_LIBRARIES}
+        todo += [n for n in imported if n.startswith("stat_widgets.")]
+    assert "stat_widgets.widgets._clients" in seen and "stat_widgets.client" in seen
+    assert {m: u for m, u in used.items() if u} == {}

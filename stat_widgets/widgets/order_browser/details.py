@@ -27,12 +27,24 @@ _CELL = "padding: 1px 8px 1px 0; vertical-align: top; text-align: left;"
 LINK_STYLE = "color: var(--jp-content-link-color, #1976d2); text-decoration: underline;"
 
 
-def _value_html(name: str, value: Any) -> str:
+def _footprint_text(order: Order, footprint: dict) -> str:
+    """What the server's footprint is, named rather than dumped (up to a product's vertex
+    limit): resolved from a JSON Reference only when the request gave one."""
+    request = order.request
+    if request is None:
+        where = "as the server gave it"
+    elif isinstance(request.geometry, dict):
+        where = "the order's area"
+    else:
+        where = "resolved from the request's JSON Reference"
+    return f"{footprint.get('type')}, {where} (on the map)"
+
+
+def _value_html(name: str, value: Any, order: Order) -> str:
     if name == "status":
         return status_badge(value)
-    if name == "footprint" and isinstance(value, dict):  # up to a product's vertex limit
-        kind = value.get("type")
-        return _html.text(f"{kind}, resolved from the request's JSON Reference (on the map)")
+    if name == "footprint" and isinstance(value, dict):
+        return _html.text(_footprint_text(order, value))
     if isinstance(value, dict | list):
         return _html.inline_code(json.dumps(value, ensure_ascii=False))
     return _html.text("" if value is None else value)
@@ -47,7 +59,7 @@ def fields_html(order: Order) -> str:
     data = order.model_dump(mode="json")
     data["created"] = created_text(order)
     rows = [
-        _row(f"<b>{_html.escape(name)}</b>", _value_html(name, value))
+        _row(f"<b>{_html.escape(name)}</b>", _value_html(name, value, order))
         for name, value in data.items()
         if name not in _SECTIONS
     ]
