@@ -191,8 +191,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo_db() -> Path:
-    """``~/.stat_widgets/demo.db`` when the home directory is writable, else a temp dir."""
-    home = Path.home() / ".stat_widgets"
+    """``demo.db`` in ``$STAT_WIDGETS_HOME`` (else ``~/.stat_widgets``, where the forms keep
+    their drafts too) when that directory is writable, else in a temp dir."""
+    from stat_widgets._home import home_dir
+
+    home = home_dir()
     try:
         home.mkdir(parents=True, exist_ok=True)
         probe = home / ".write-test"

@@ -68,6 +68,7 @@ def test_ctrl_c_stops_jupyterlab_then_the_server_and_says_where_the_orders_stay(
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "PYTHONUNBUFFERED": "1",
     }
+    env.pop("STAT_WIDGETS_HOME", None)  # the suite's own, set in tests/conftest.py
     process = subprocess.Popen(
         [sys.executable, "-m", "stat_widgets.cli", "lab"],
         cwd=tmp_path,
@@ -104,3 +105,15 @@ def test_ctrl_c_stops_jupyterlab_then_the_server_and_says_where_the_orders_stay(
         "(delete the file to start afresh).",
     ]
     assert db.exists()  # kept for the next run
+
+
+def test_the_demo_orders_follow_stat_widgets_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's database sits where the drafts do: ``$STAT_WIDGETS_HOME`` moves both."""
+    from stat_widgets import cli
+    from stat_widgets.widgets.drafts import DraftFile
+
+    monkeypatch.setenv("STAT_WIDGETS_HOME", str(tmp_path / "elsewhere"))
+    assert cli._demo_db() == tmp_path / "elsewhere" / "demo.db"
+    assert DraftFile("x").directory == tmp_path / "elsewhere" / "drafts"
