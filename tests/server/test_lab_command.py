@@ -6,6 +6,7 @@ its own clean stop) and then the server, with a last line saying where the order
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and process groups")
 
@@ -105,6 +108,14 @@ def test_ctrl_c_stops_jupyterlab_then_the_server_and_says_where_the_orders_stay(
         "(delete the file to start afresh).",
     ]
     assert db.exists()  # kept for the next run
+    # The README shows these two lines of ours, with /home/you for the home directory.
+    shown = [line.replace(f"{home}/", "/home/you/") for line in (lines[0], rest.splitlines()[1])]
+    readme_lines = README.read_text(encoding="utf-8").splitlines()
+    port = re.compile(r"127\.0\.0\.1:\d+")
+    assert any(
+        port.sub("PORT", line) == port.sub("PORT", shown[0].rstrip()) for line in readme_lines
+    )
+    assert any(line.strip() == shown[1] for line in readme_lines)
 
 
 def test_the_demo_orders_follow_stat_widgets_home(
