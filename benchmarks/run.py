@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import browser_page
+import first_paint
 import large_aoi
 import opportunities
 import opportunity_widgets
@@ -100,6 +101,8 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
             "tiny": {"windows": 20, "repeat": 1},
         },
     ),
+    # Chromium + JupyterLab, a fresh kernel per run (about 20 s a round); not at --tiny.
+    "first_paint": (first_paint.figure, {"full": {"repeat": 5}, "quick": {"repeat": 2}}),
     # Bytes, not time: the same at every size.
     "world": (world_layer.figure, {"full": {}, "quick": {}, "tiny": {}}),
 }
@@ -146,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for name in names:
         function, sizes = FIGURES[name]
+        if args.size not in sizes:
+            print(f"#   ({name}: not run at --{args.size})", flush=True)
+            continue
         kwargs = sizes[args.size]
         figure_started = time.perf_counter()
         try:

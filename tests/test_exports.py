@@ -112,3 +112,28 @@ def test_the_top_level_api_is_the_stub_and_loads_lazily() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == []
+
+
+def _modules_after(code: str, names: tuple[str, ...]) -> set[str]:
+    """Which of ``names`` a fresh interpreter has imported after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {names!r} if m in sys.modules))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_form_leaves_the_client_and_models_for_first_use() -> None:
+    """``from stat_widgets import OrderForm`` (a notebook's first cell) loads the widgets and
+    ipyleaflet; httpx, pydantic, shapely, cql2 and the order browser load when a form is made,
+    and then the form works as before (the widget tests build hundreds)."""
+    later = ("httpx", "pydantic", "shapely", "cql2", "jsonschema", "fastapi")
+    ours = ("stat_widgets.client", "stat_widgets.models.order", "stat_widgets.widgets.app")
+    code = "from stat_widgets import OrderForm"
+    assert _modules_after(code, (*later, *ours, "ipyleaflet")) == {"ipyleaflet"}
+    made = _modules_after(
+        code
+        + "\nfrom stat_widgets.widgets import AOIMap\nAOIMap(basemap=False).use_bbox(8, 50, 9, 51)",
+        ("shapely", "httpx"),
+    )
+    assert made == {"shapely"}  # the geometry models, on the first AOI; no client for a map

@@ -1,25 +1,10 @@
 """ipywidgets / ipyleaflet views: compose, review and submit orders from a notebook, then
-browse them."""
+browse them.
 
-from stat_widgets.widgets.aoi_map import AOIMap
-from stat_widgets.widgets.app import OrderApp
-from stat_widgets.widgets.filter_builder import FilterBuilder, FilterRow
-from stat_widgets.widgets.interval_picker import IntervalPicker
-from stat_widgets.widgets.order_browser import OrderBrowser
-from stat_widgets.widgets.order_form import OrderForm
-from stat_widgets.widgets.order_parameters import OrderParametersForm
-from stat_widgets.widgets.product_picker import ProductPicker
-from stat_widgets.widgets.request_review import RequestReview
+Names load on first use (their list is ``__init__.pyi``): ``from stat_widgets import OrderForm``
+loads the form's modules, not the order browser's.
+"""
 
-__all__ = [
-    "AOIMap",
-    "FilterBuilder",
-    "FilterRow",
-    "IntervalPicker",
-    "OrderApp",
-    "OrderBrowser",
-    "OrderForm",
-    "OrderParametersForm",
-    "ProductPicker",
-    "RequestReview",
-]
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-import httpx
+if TYPE_CHECKING:
+    from stat_widgets.client import StatClient
 
-from stat_widgets.client import StatClient
-
-ClientOrURL = Union[StatClient, str]  # noqa: UP007 (a runtime alias, readable in help())
+# The client (httpx, the models) loads when a widget makes or checks one, not when a notebook
+# imports the widgets: these aliases name it as text.
+ClientOrURL = Union["StatClient", str]  # a runtime alias, readable in help()
 Providers = Union[ClientOrURL, Mapping[str, ClientOrURL]]  # noqa: UP007
 
 
 def as_client(client_or_url: ClientOrURL, *, token: str | None = None) -> tuple[StatClient, bool]:
     """A client and whether it was made here (and so must be closed by the caller)."""
+    from stat_widgets.client import StatClient
+
     if isinstance(client_or_url, StatClient):
         if token is not None:
             raise ValueError("token= is for a URL; a client already carries its credentials")
@@ -47,6 +50,8 @@ class Provider:
 
 def default_name(client: StatClient) -> str:
     """``host[:port]`` of the API: what tells one unnamed provider from another."""
+    import httpx
+
     url = httpx.URL(client.url)
     return f"{url.host}:{url.port}" if url.port else url.host
 

@@ -68,19 +68,6 @@ def reasons(applying: Sequence[Any], general: str) -> list[tuple[str, str]]:
     return found
 
 
-def status_text(*, submitting: bool, already: bool, ready: bool, missing: list[str]) -> str:
-    """The line beside the Submit button."""
-    if submitting:
-        return "Submitting…"
-    if already:
-        return "This order was submitted. Change anything to place another one."
-    if ready:
-        return ""
-    if missing:
-        return "Still needed: " + ", ".join(missing) + "."
-    return "Not ready to submit: fix what is listed below (click one to see it)."
-
-
 __all__ = [
     "REVIEW",
     "descendants",
@@ -88,6 +75,5 @@ __all__ = [
     "heading_html",
     "jsonable",
     "reasons",
-    "status_text",
     "summary_of",
 ]

@@ -18,18 +18,6 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models import (
-    Product,
-    as_shape,
-    bbox_geometry,
-    geodesic_area_km2,
-    limit_problems,
-    read_geometry,
-    simplify_to_limit,
-    vertex_count,
-    wrap_antimeridian,
-)
-from stat_widgets.models.geometry.measure import geojson_of
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
@@ -38,7 +26,10 @@ from stat_widgets.widgets.go_to import GoToBox
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 from stat_widgets.widgets.world_layer import add_world
 
+# The geometry models (shapely) are imported where they are used: they load with the first
+# AOI, not when a notebook imports the widgets.
 if TYPE_CHECKING:
+    from stat_widgets.models import Product
     from stat_widgets.models.geometry import AnyGeometry
     from stat_widgets.models.places import Destination
 
@@ -164,6 +155,8 @@ class AOIMap(ClosesTree, widgets.VBox):
         return self.set_geometry(text)
 
     def use_bbox(self, west: float, south: float, east: float, north: float) -> dict | None:
+        from stat_widgets.models.geometry import bbox_geometry
+
         try:
             geometry = bbox_geometry(west, south, east, north)
         except ValidationError as exc:
@@ -237,6 +230,8 @@ class AOIMap(ClosesTree, widgets.VBox):
         """Shapes from the map, in Leaflet's longitudes, which run on past ±180° across the
         repeated world copies: brought into range (and cut at the antimeridian) first. The
         drawing on the map stays as the user drew it."""
+        from stat_widgets.models.antimeridian import wrap_antimeridian
+
         collection = obj.get("type") == "FeatureCollection"
         features = (obj.get("features") or []) if collection else [obj]
         notes: list[str] = []
@@ -252,6 +247,8 @@ class AOIMap(ClosesTree, widgets.VBox):
         self._accept(obj, show_on_map=False, wrapped=" ".join(dict.fromkeys(notes)))
 
     def _accept(self, obj: Any, *, show_on_map: bool, wrapped: str = "") -> dict[str, Any] | None:
+        from stat_widgets.models.geometry import read_geometry
+
         try:
             # the geometry with the shape its validation built: measured, checked and shown
             # below without building it again (what a 10⁵-vertex upload notices)
@@ -271,6 +268,8 @@ class AOIMap(ClosesTree, widgets.VBox):
         return self.geometry
 
     def _fit_vertex_limit(self, geometry: AnyGeometry) -> tuple[AnyGeometry, str]:
+        from stat_widgets.models.geometry import simplify_to_limit, vertex_count
+
         if self.max_vertices is None or vertex_count(geometry) <= self.max_vertices:
             return geometry, ""
         try:
@@ -291,6 +290,9 @@ class AOIMap(ClosesTree, widgets.VBox):
         """The product's limits, by the model's rule and in its words, under the map as soon
         as the AOI is drawn. While this is not empty the form builds no request, so the request
         validation never reports the same fact a second time."""
+        from stat_widgets.models.geometry import limit_problems
+        from stat_widgets.models.geometry.measure import geojson_of
+
         if geojson_of(geometry).get("type") in ("Point", "MultiPoint") and not self.accept_points:
             return "This product does not accept points: draw a polygon or rectangle."
         if self._product is not None:
@@ -312,9 +314,15 @@ class AOIMap(ClosesTree, widgets.VBox):
         self._setting = True
         try:
             with self.hold_trait_notifications():
-                self.geometry = None if geometry is None else geojson_of(geometry)
-                self.area_km2 = None if geometry is None else geodesic_area_km2(geometry)
-                self.vertices = None if geometry is None else vertex_count(geometry)
+                if geometry is None:
+                    self.geometry = self.area_km2 = self.vertices = None
+                else:
+                    from stat_widgets.models.geometry import geodesic_area_km2, vertex_count
+                    from stat_widgets.models.geometry.measure import geojson_of
+
+                    self.geometry = geojson_of(geometry)
+                    self.area_km2 = geodesic_area_km2(geometry)
+                    self.vertices = vertex_count(geometry)
                 self.error = error
                 self.simplified = simplified
                 self.wrapped = wrapped
@@ -333,14 +341,17 @@ class AOIMap(ClosesTree, widgets.VBox):
             self.set_geometry(change["new"])
 
     def _write_map(self, geometry: AnyGeometry | None) -> None:
-        self.drawing.show(None if geometry is None else geojson_of(geometry))
-        if geometry is not None:
-            bounds = as_shape(geometry).bounds  # the shape validation built, when given
-            self.map.center = centre_of(bounds)
-            point = bounds[0] == bounds[2] and bounds[1] == bounds[3]
-            self.map.zoom = (
-                zoom_for_square(bounds[1]) if point else zoom_to_fit(bounds, max_zoom=16)
-            )
+        if geometry is None:
+            self.drawing.show(None)
+            return
+        from stat_widgets.models.geometry import as_shape
+        from stat_widgets.models.geometry.measure import geojson_of
+
+        self.drawing.show(geojson_of(geometry))
+        bounds = as_shape(geometry).bounds  # the shape validation built, when given
+        self.map.center = centre_of(bounds)
+        point = bounds[0] == bounds[2] and bounds[1] == bounds[3]
+        self.map.zoom = zoom_for_square(bounds[1]) if point else zoom_to_fit(bounds, max_zoom=16)
 
     def _render(self) -> None:
         self.feedback.own = self.error

@@ -17,7 +17,6 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import FieldError, ValidationError
-from stat_widgets.models import filter_to_text, validate_filter
 from stat_widgets.models.filter_ops import by_label, offered
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
@@ -322,6 +321,8 @@ class FilterBuilder(ClosesTree, widgets.VBox):
         value: dict[str, Any] | None = None
         if not errors and parts:
             combined = parts[0] if not many else {"op": "and", "args": parts}
+            from stat_widgets.models.filter import validate_filter  # cql2, on first use
+
             try:
                 value = validate_filter(combined, self.fields)
             except ValidationError as exc:
@@ -366,6 +367,8 @@ class FilterBuilder(ClosesTree, widgets.VBox):
             self.text_view.value = _html.muted(text)
             self.json_view.value = ""
         else:
+            from stat_widgets.models.filter import filter_to_text  # cql2, on first use
+
             self.text_view.value = "CQL2 text: " + _html.inline_code(filter_to_text(self.value))
             self.json_view.value = _html.code_block(self.value)
 

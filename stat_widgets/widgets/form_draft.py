@@ -5,11 +5,16 @@ Each section keeps its own input (``section.Drafted``: ``draft_state`` / ``resto
 this module only gathers those states by field and hands them back. A draft that no longer fits
 (a product the server dropped, an interval now in the past) is restored as far as it goes, and
 the bar says what did not fit.
+
+The form saves on every change; the draft decides when a save counts: not before the file was
+read (the form's first values would overwrite it), and not while it is being restored or
+discarded (the sections change one by one then, and a half-restored form is not worth a file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +48,16 @@ class FormDraft(widgets.HBox):
         self.messages: list[str] = []
         self._saved: dict[str, Any] | None = None
         self._save_problem = ""
+        self._holding = True  # until restore() has read the file
+
+    @contextmanager
+    def _hold(self) -> Iterator[None]:
+        """Saves are ignored inside (the sections are being restored or emptied)."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
 
     @property
     def name(self) -> str:
@@ -50,7 +65,12 @@ class FormDraft(widgets.HBox):
 
     def restore(self, sections: Sequence[Any]) -> dict[str, Any] | None:
         """Put the saved states back into ``sections`` in their order (the product before the
-        filters that depend on it); returns the loaded draft, or ``None``."""
+        filters that depend on it); returns the loaded draft, or ``None``. Saves count from
+        now on."""
+        with self._hold():
+            return self._restore(sections)
+
+    def _restore(self, sections: Sequence[Any]) -> dict[str, Any] | None:
         data, problem = self.file.load()
         self.messages = [problem] if problem else []
         if data is None:
@@ -76,7 +96,10 @@ class FormDraft(widgets.HBox):
         return {"sections": states, "submitted": submitted}
 
     def save(self, sections: Sequence[Any], *, submitted: Any = None) -> None:
-        """Write the sections' states if they changed since the last write."""
+        """Write the sections' states if they changed since the last write (and the draft is
+        not being restored or discarded)."""
+        if self._holding:
+            return
         state = self.state_of(sections, submitted)
         if state == self._saved:
             return
@@ -90,12 +113,13 @@ class FormDraft(widgets.HBox):
     def discard(self, sections: Sequence[Any], reset: Callable[[], None]) -> None:
         """Delete the file and empty every section (the next change starts a new draft)."""
         problem = self.file.discard()
-        for section in reversed(list(sections)):
-            if isinstance(section, Drafted):
-                self._restore_one(section, None)
-        self.messages = [problem] if problem else []
-        self._saved = self.state_of(sections)
-        reset()
+        with self._hold():
+            for section in reversed(list(sections)):
+                if isinstance(section, Drafted):
+                    self._restore_one(section, None)
+            self.messages = [problem] if problem else []
+            self._saved = self.state_of(sections)
+            reset()
         self.status.value = _html.muted(f"Draft {self.name!r} discarded; the form is empty.")
 
     def _show(self, *, restored: bool, when: str = "") -> None:

@@ -11,13 +11,12 @@ the picked ``Product`` is the ``product_id`` field, and so on.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import StatError
-from stat_widgets.models import OrderRequest, Product, TimeInterval, filter_to_text
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
@@ -25,6 +24,10 @@ from stat_widgets.widgets.interval_picker import IntervalPicker
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
 from stat_widgets.widgets.section import SectionContext
+
+if TYPE_CHECKING:  # the models (pydantic, cql2) load with the form's client
+    from stat_widgets.models import OrderRequest, Product, TimeInterval
+    from stat_widgets.widgets.opportunities.section import OpportunitySection
 
 
 class WidgetSection(traitlets.HasTraits):
@@ -133,6 +136,20 @@ class ProductSection(WidgetSection):
         """The chosen product (what the form tells the other sections)."""
         return self.picker.value
 
+    def reload(self) -> list[Product] | None:
+        """Ask the server (the context's client) for its products again and note its dialect
+        in the context; ``None`` when it could not be asked (said under the picker)."""
+        client = self.context.client
+        try:
+            products = client.products()
+        except StatError as exc:
+            self.picker.error = f"Could not list the server's products: {exc}"
+            return None
+        self.context.dialect = dialect_of(client)
+        self.picker.error = ""
+        self.picker.products = products
+        return products
+
     @property
     def missing(self) -> str:
         return "a product" if self.value is None else ""
@@ -226,6 +243,8 @@ class FilterSection(WidgetSection):
 
     @property
     def summary(self) -> str:
+        from stat_widgets.models import filter_to_text
+
         return filter_to_text(self.value) if self.value else "none"
 
     def set_product(self, product: Product | None) -> None:
@@ -338,6 +357,15 @@ def dialect_of(client: Any) -> str | None:
         return None
 
 
+def opportunity_section(context: SectionContext) -> OpportunitySection:
+    """The opportunities section as the form makes it (``OpportunitySection.in_form``). A
+    function, so that its modules (the opportunity models, the search, the timeline) load when
+    a form is made rather than when ``order_form`` is imported."""
+    from stat_widgets.widgets.opportunities.section import OpportunitySection
+
+    return OpportunitySection.in_form(context)
+
+
 __all__ = [
     "AOISection",
     "FilterSection",
@@ -346,4 +374,5 @@ __all__ = [
     "ProductSection",
     "WidgetSection",
     "dialect_of",
+    "opportunity_section",
 ]

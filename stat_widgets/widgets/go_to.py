@@ -10,18 +10,20 @@ site-sized; a box or a country is fitted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipyleaflet
 import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models.places import Destination, parse_destination
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import close_tree, replace_children
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
+
+if TYPE_CHECKING:  # the gazetteer and geometry models load on the first "Go to"
+    from stat_widgets.models.places import Destination
 
 PLACEHOLDER = "Go to place, lat, lon or bbox"
 ATTRIBUTION = "Places: GeoNames (CC BY 4.0), cities of 15,000 people or more."
@@ -89,6 +91,8 @@ class GoToBox(widgets.VBox):
                 self.text.value = text
             finally:
                 self._typing = False
+        from stat_widgets.models.places import parse_destination
+
         try:
             destination = parse_destination(text)
         except ValidationError as exc:
@@ -138,7 +142,7 @@ class GoToBox(widgets.VBox):
                 tooltip=f"Go to {place.label}",
                 layout={"width": "auto"},
             )
-            button.on_click(lambda _b, p=place, o=others: self.show(Destination.of(p, o)))
+            button.on_click(lambda _b, p=place, o=others: self.show(type(destination).of(p, o)))
             buttons.append(button)
         self.alternatives.children = tuple(buttons)
 

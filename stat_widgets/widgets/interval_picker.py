@@ -9,16 +9,21 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models import TimeInterval
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
+
+if TYPE_CHECKING:
+    from stat_widgets.models import TimeInterval
+
+#: The models load on first use (pydantic), not when a notebook imports the widgets.
+_INTERVAL = "stat_widgets.models.interval.TimeInterval"
 
 #: Quick choices: label → length of the interval, starting at the next whole minute.
 PRESETS: dict[str, timedelta] = {
@@ -50,7 +55,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
 
     #: The interval to send, or ``None`` while incomplete or invalid (``error`` says why).
     value = traitlets.Instance(
-        TimeInterval,
+        _INTERVAL,
         allow_none=True,
         default_value=None,
         help="the interval to send, or None while incomplete or invalid (error says why)",
@@ -111,6 +116,8 @@ class IntervalPicker(ClosesTree, widgets.VBox):
     def set_interval(self, interval: Any) -> TimeInterval | None:
         """Anything ``TimeInterval.parse`` accepts (``"2025-06-01T00:00:00Z/P7D"``, a pair of
         aware datetimes, a ``TimeInterval``), shown in the chosen time zone."""
+        from stat_widgets.models import TimeInterval
+
         try:
             parsed = TimeInterval.parse(interval)
         except ValidationError as exc:
@@ -183,6 +190,8 @@ class IntervalPicker(ClosesTree, widgets.VBox):
             start.replace(tzinfo=zone),
             None if self.open_end.value else end.replace(tzinfo=zone),
         )
+        from stat_widgets.models import TimeInterval
+
         try:
             interval = TimeInterval.parse(pair)
         except ValidationError as exc:

@@ -4,48 +4,40 @@ The form only gathers the user's values; ``OrderRequest.from_input`` decides val
 client sends. Each section shows the messages about its own field (``geometry``, ``product_id``,
 ``datetime``, ``filter``), whether they come from the models or back from the server, and
 nothing the user entered is touched when something fails.
-
-The client is a plain attribute, never a trait: widget traits are saved into the notebook file,
-and a client may hold a token.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.client import StatClient
-from stat_widgets.errors import StatError, TransportError, ValidationError
-from stat_widgets.models import Opportunity, Order, OrderRequest, Product
-from stat_widgets.models.order import WIRE_FIELDS
+from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.widgets import _form_parts as parts
-from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import as_client
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
 from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
 from stat_widgets.widgets.form_draft import FormDraft
+from stat_widgets.widgets.form_frame import FormFrame
 from stat_widgets.widgets.form_sections import (
     AOISection,
     FilterSection,
     IntervalSection,
     OrderParametersSection,
     ProductSection,
-    dialect_of,
+    opportunity_section,
 )
+from stat_widgets.widgets.form_submission import Submission
 from stat_widgets.widgets.interval_picker import IntervalPicker
-from stat_widgets.widgets.opportunities import OpportunitySection
-from stat_widgets.widgets.opportunities.ordering import order_body
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
-from stat_widgets.widgets.request_review import RequestReview, order_html, sections_summary_html
+from stat_widgets.widgets.request_review import RequestReview, sections_summary_html
 from stat_widgets.widgets.section import (
     Section,
     SectionContext,
@@ -53,6 +45,11 @@ from stat_widgets.widgets.section import (
     as_request_data,
     create_order_keywords,
 )
+
+if TYPE_CHECKING:  # the client (httpx) and the models (pydantic) load with the first form
+    from stat_widgets.client import StatClient
+    from stat_widgets.models import Opportunity, Order, OrderRequest, Product
+    from stat_widgets.widgets.opportunities import OpportunitySection
 
 #: The form's sections, top to bottom. Adding a section is one class (``section.Section``)
 #: and one entry here; a subclass may set its own ``SECTIONS``.
@@ -62,7 +59,7 @@ SECTIONS: tuple[SectionFactory, ...] = (
     IntervalSection,
     FilterSection,
     OrderParametersSection,
-    OpportunitySection.in_form,
+    opportunity_section,
 )
 
 
@@ -70,17 +67,16 @@ class OrderForm(widgets.VBox):
     """AOI map, product, interval, filters (and STAPI order parameters), review and submit:
     one box per section of ``SECTIONS``, then the review."""
 
-    #: The sections this form is made of (a subclass may add its own; see ``section.Section``).
     SECTIONS: tuple[SectionFactory, ...] = SECTIONS
 
     request = traitlets.Instance(
-        OrderRequest,
+        "stat_widgets.models.order.OrderRequest",
         allow_none=True,
         default_value=None,
         help="the validated request as it would be sent, or None while incomplete or invalid",
     )
     last_order = traitlets.Instance(
-        Order,
+        "stat_widgets.models.order.Order",
         allow_none=True,
         default_value=None,
         help="the order the server created on the last successful submission",
@@ -114,25 +110,14 @@ class OrderForm(widgets.VBox):
         self._product_section = self.section("product_id")
         self.reload_button = self._product_section.reload_button
         self.review = RequestReview()
-        #: A CSS class unique to this form, for the reason buttons to find its sections.
-        self._anchor = f"stat-widgets-form-{uuid.uuid4().hex[:12]}"
-        self._headings = [parts.heading(s.title) for s in self.sections]
-        self._boxes = [
-            self._section_box(s, h) for s, h in zip(self.sections, self._headings, strict=True)
-        ]
-        self._review_heading = parts.heading("Review and submit")
-        review_box = widgets.VBox([self._review_heading, self.review])
-        review_box.add_class(self._target(parts.REVIEW))
+        #: The idempotency key, the body last ordered and the result line (``form_submission``).
+        self._submission = Submission(self.review)
+        #: The sections' headings and boxes, and the review's (``form_frame``).
+        self._frame = FormFrame(self.sections, self.review)
         top = [self.draft] if self.draft is not None else []
-        super().__init__([*top, *self._boxes, review_box], **kwargs)
+        super().__init__([*top, *self._frame.children], **kwargs)
         self.add_class("stat-widgets-order-form")
-        self._pending_key: str | None = None
-        self._pending_body: dict[str, Any] | None = None
-        self._submitted_body: dict[str, Any] | None = None
-        self._result_is_failure = False
-        self._updating = False
-        self._again = False
-        self._restoring = True  # nothing is saved before the draft is read
+        self._updating = self._again = False  # _update: running, and asked to run once more
 
         for section in self.sections:
             section.observe(lambda _c: self._update(), names=["value", "error"])
@@ -144,13 +129,14 @@ class OrderForm(widgets.VBox):
         if self.draft is not None:
             self.draft.discard_button.on_click(lambda _b: self.discard_draft())
             self._restore_draft()
-        self._restoring = False
         self._update()
 
     # -- public --------------------------------------------------------------------------------
 
     @property
     def client(self) -> StatClient:
+        """A plain attribute, never a trait: traits are saved into the notebook, and a client
+        may hold a token."""
         return self._client
 
     def section(self, field: str) -> Any:
@@ -188,6 +174,8 @@ class OrderForm(widgets.VBox):
     @property
     def opportunity(self) -> Opportunity | None:
         """The window chosen in the opportunities section: Submit orders exactly it."""
+        from stat_widgets.models import Opportunity
+
         found = [s.value for s in self._applying() if s.field == "opportunity"]
         return found[0] if found and isinstance(found[0], Opportunity) else None
 
@@ -200,29 +188,20 @@ class OrderForm(widgets.VBox):
         """Delete the saved draft and empty the form (the next change starts a new draft)."""
         if self.draft is None:
             raise RuntimeError("this form has no draft; create it with OrderForm(..., draft=name)")
-        self._restoring = True
-        try:
-            self.draft.discard(self.sections, reset=self._forget_submission)
-        finally:
-            self._restoring = False
+        self.draft.discard(self.sections, reset=self._forget_submission)
         self._update()
 
     @property
     def idempotency_key(self) -> str | None:
         """The key the next submission of the current request will carry (kept across a retry
         after a failure, renewed once the request changes or an order was created)."""
-        return self._pending_key
+        return self._submission.pending_key
 
     def reload_products(self) -> list[Product]:
         """Ask the server for its products again (after a connection problem, for example)."""
-        try:
-            products = self._client.products()
-        except StatError as exc:
-            self.product_picker.error = f"Could not list the server's products: {exc}"
+        products = self._product_section.reload()
+        if products is None:
             return []
-        self.context.dialect = dialect_of(self._client)
-        self.product_picker.error = ""
-        self.product_picker.products = products
         self._tell_product()
         return products
 
@@ -241,43 +220,21 @@ class OrderForm(widgets.VBox):
             raise ValidationError(self._why_no_request())
         extra = self._extra()
         body = self._body(request, extra)
-        key = self._key_for(body)
+        key = self._submission.key_for(body)
+        target = self.opportunity or request  # a window chosen: exactly that window
         self.submitting = True
-        self.review.result.value = _html.muted("Submitting…")
-        clear([*self._labels().values(), self.review.error_label])
         try:
-            target = self.opportunity or request  # a window chosen: exactly that window
-            order = self._client.create_order(target, idempotency_key=key, **extra)
-        except ValidationError as exc:
-            route_errors(exc, self._labels(), self.review.error_label)
-            self._show_failure(
-                "The order was not accepted; see the messages next to the fields. "
-                "Your input is kept."
+            order = self._submission.send(
+                lambda: self._client.create_order(target, idempotency_key=key, **extra),
+                self._labels(),
             )
-            raise
-        except TransportError as exc:
-            self._show_failure(
-                f"The order could not be submitted: {exc}. Your input is kept; submit again to "
-                "retry (with the same idempotency key, so it cannot be created twice)."
-            )
-            raise
-        except StatError as exc:
-            self._show_failure(f"The server refused the order: {exc}. Your input is kept.")
-            raise
         finally:
             self.submitting = False
-        self._pending_key = None
-        self._pending_body = None
-        self._submitted_body = body
+        self._submission.succeeded(body)
         self.last_order = order
-        self._result_is_failure = False
         self._refresh_button()
         self._save_draft()
         return order
-
-    def _show_failure(self, message: str) -> None:
-        self._result_is_failure = True
-        self.review.result.value = _html.error(message)
 
     def close(self) -> None:
         """Close the form, every widget in it, and the client if the form created it."""
@@ -285,60 +242,28 @@ class OrderForm(widgets.VBox):
             self._client.close()
         close_tree(self)
 
-    # -- internals -----------------------------------------------------------------------------
-
-    def _target(self, field: str) -> str:
-        return f"{self._anchor}-{field}"
-
-    def _section_box(self, section: Section, heading: widgets.HTML) -> widgets.VBox:
-        box = widgets.VBox([heading, section.widget])
-        box.add_class("stat-widgets-section")
-        box.add_class(self._target(section.field))
-        return box
-
     # -- the draft ---------------------------------------------------------------------------
 
     def _restore_draft(self) -> None:
+        """The sections from the draft, then, if the draft's request was already ordered, keep
+        Submit from ordering it again and show that order (as the server knows it now)."""
         assert self.draft is not None
-        self._restoring = True
-        try:
-            data = self.draft.restore(self.sections)
-        finally:
-            self._restoring = False
+        data = self.draft.restore(self.sections)
         self._update()
-        submitted = data.get("submitted") if data else None
-        if isinstance(submitted, dict) and self.request is not None:
-            self._restore_submission(submitted)
-
-    def _restore_submission(self, submitted: dict[str, Any]) -> None:
-        """The draft's request was already ordered: keep Submit from ordering it again, and
-        show that order (as the server knows it now, when it answers)."""
-        body = self._body(self.request) if self.request is not None else None
-        if body is None or submitted.get("body") != body:
-            return
-        self._submitted_body = body
-        order_id = submitted.get("order_id")
-        if isinstance(order_id, str) and order_id:
-            try:
-                self.last_order = self._client.order(order_id[:200])
-            except StatError:
-                self.review.result.value = _html.muted(
-                    f"This request was ordered before (order {order_id[:200]})."
-                )
-        self._refresh_button()
+        if data is not None and self.request is not None:
+            body = self._body(self.request)
+            order = self._submission.restore(data.get("submitted"), body, self._client.order)
+            if order is not None:
+                self.last_order = order
+            self._refresh_button()
 
     def _save_draft(self) -> None:
-        if self.draft is None or self._restoring:
-            return
-        submitted = None
-        if self.last_order is not None and self._submitted_body is not None:
-            submitted = {"order_id": self.last_order.id, "body": self._submitted_body}
-        self.draft.save(self.sections, submitted=submitted)
+        if self.draft is not None:  # the draft ignores saves while it restores or discards
+            self.draft.save(self.sections, submitted=self._submission.record(self.last_order))
 
     def _forget_submission(self) -> None:
-        self._submitted_body = None
+        self._submission.forget()
         self.last_order = None
-        self.review.result.value = ""
 
     # -- sections ------------------------------------------------------------------------------
 
@@ -352,14 +277,7 @@ class OrderForm(widgets.VBox):
         product = self._product_section.product
         for section in self.sections:
             section.set_product(product)
-        number = 0
-        for section, heading, box in zip(self.sections, self._headings, self._boxes, strict=True):
-            for shown in (box, section.widget):
-                shown.layout.display = None if section.applies else "none"
-            if section.applies:
-                number += 1
-                heading.value = parts.heading_html(f"{number}. {section.title}")
-        self._review_heading.value = parts.heading_html(f"{number + 1}. Review and submit")
+        self._frame.show(self.sections)
 
     def _applying(self) -> list[Section]:
         return [s for s in self.sections if s.applies]
@@ -373,7 +291,7 @@ class OrderForm(widgets.VBox):
     def _reason_items(self) -> list[dict[str, str]]:
         general = self.review.error_label.text
         found = parts.reasons(self._applying(), general)
-        return [{"text": text, "target": self._target(field)} for text, field in found]
+        return [{"text": text, "target": self._frame.target(field)} for text, field in found]
 
     def _why_no_request(self) -> str:
         missing = self._missing()
@@ -399,13 +317,13 @@ class OrderForm(widgets.VBox):
 
     def _rebuild(self) -> None:
         clear([*self._labels().values(), self.review.error_label])
-        if self._result_is_failure:  # about a request that no longer exists
-            self._result_is_failure = False
-            self.review.result.value = ""
+        self._submission.clear_failure()  # a failure was about a request that no longer exists
         request: OrderRequest | None = None
         product = self._product_section.product
         blocked = self._missing() or any(s.error for s in self._applying())
         if product is not None and not blocked:
+            from stat_widgets.models.order import WIRE_FIELDS, OrderRequest
+
             data = as_request_data(self.sections)
             wire = {k: v for k, v in data.items() if k in WIRE_FIELDS}
             try:
@@ -442,39 +360,26 @@ class OrderForm(widgets.VBox):
         chosen window, the body that orders it)."""
         extra = self._extra() if extra is None else extra
         if self.opportunity is not None:
+            from stat_widgets.widgets.opportunities.ordering import order_body
+
             parameters = extra.get("order_parameters")
             return order_body(self.opportunity, parameters, self._product_section.product)
         return {**request.model_dump(mode="json"), **parts.jsonable(extra)}
 
-    def _key_for(self, body: dict[str, Any]) -> str:
-        if self._pending_key is None or self._pending_body != body:
-            self._pending_key = str(uuid.uuid4())
-            self._pending_body = body
-        return self._pending_key
-
     @traitlets.observe("submitting")
-    def _on_submitting(self, _change: object) -> None:
-        self._refresh_button()
-
-    def _refresh_button(self) -> None:
+    def _refresh_button(self, _change: object = None) -> None:
         request = self.request
-        already = request is not None and self._body(request) == self._submitted_body
-        self.review.submit_button.disabled = request is None or self.submitting or already
-        items = [] if request is not None or self.submitting else self._reason_items()
-        status = parts.status_text(
+        already = request is not None and self._submission.already(self._body(request))
+        self.review.show_state(
+            ready=request is not None,
             submitting=self.submitting,
             already=already,
-            ready=request is not None,
             missing=self._missing(),
+            reasons=self._reason_items(),
         )
-        self.review.status.value = _html.muted(status)
-        self.review.reasons.items = items
-        self._show_last_order(previous=not already)
-
-    def _show_last_order(self, *, previous: bool) -> None:
-        """The last order under the button, as "Previous order" once the request changed."""
-        if self.last_order is not None and not self._result_is_failure and not self.submitting:
-            self.review.result.value = order_html(self.last_order, previous=previous)
+        self._submission.show_order(
+            self.last_order, previous=not already, submitting=self.submitting
+        )
 
     def _on_submit_click(self, _button: widgets.Button) -> None:
         # A click queued while the button was disabling (a double click) finds it disabled.

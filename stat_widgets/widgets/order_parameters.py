@@ -10,18 +10,19 @@ parameter that is still missing as ``order_parameters.<name>``).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models import validate_order_parameters
-from stat_widgets.models.product_schema import EMPTY, ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree, replace_children
 from stat_widgets.widgets.filter_builder import field_hint
+
+if TYPE_CHECKING:  # the schema models load with the first product
+    from stat_widgets.models.product_schema import ProductSchema, SchemaField
 
 _UNSET = "— not set —"
 
@@ -83,6 +84,8 @@ class OrderParametersForm(ClosesTree, widgets.VBox):
 
     @property
     def fields(self) -> ProductSchema:
+        from stat_widgets.models.product_schema import EMPTY, read_schema
+
         if self.schema is None:
             return EMPTY
         return read_schema(self.schema, label="order parameters")
@@ -153,6 +156,8 @@ class OrderParametersForm(ClosesTree, widgets.VBox):
                 values[name] = _read_value(fields[name], raw)
             except ValueError as exc:
                 problems.append(f"{name}: {exc}")
+        from stat_widgets.models import validate_order_parameters
+
         try:
             validate_order_parameters(values, fields, require=False)
         except ValidationError as exc:

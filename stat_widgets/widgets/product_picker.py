@@ -7,16 +7,18 @@ through ``_html`` (escaped); the dropdown renders its labels as text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.models import Product
-from stat_widgets.models.product_schema import SchemaField
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree
+
+if TYPE_CHECKING:  # the models (pydantic) load with the form's client, not with this module
+    from stat_widgets.models import Product
+    from stat_widgets.models.product_schema import SchemaField
 
 _PLACEHOLDER = "— choose a product —"
 
@@ -81,7 +83,10 @@ class ProductPicker(ClosesTree, widgets.VBox):
     products = traitlets.List(help="the products offered (Product models), in the server's order")
     #: The chosen ``Product``, or ``None``.
     value = traitlets.Instance(
-        Product, allow_none=True, default_value=None, help="the chosen Product, or None"
+        "stat_widgets.models.product.Product",
+        allow_none=True,
+        default_value=None,
+        help="the chosen Product, or None",
     )
     #: Why the products could not be listed (set by the form), or "".
     error = traitlets.Unicode("", help="why the products could not be listed, as shown; or ''")

@@ -6,22 +6,17 @@ restates it in words. Server answers (order id, status, link, errors) are shown 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from stat_widgets.models import (
-    Order,
-    OrderRequest,
-    Product,
-    TimeInterval,
-    filter_to_text,
-    find_link,
-)
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.reasons import ReasonList
+
+if TYPE_CHECKING:  # the models (pydantic, cql2) load where they are used
+    from stat_widgets.models import Order, OrderRequest, Product, TimeInterval
 
 
 def summary_html(
@@ -34,6 +29,8 @@ def summary_html(
     filter_json: dict[str, Any] | None,
 ) -> str:
     """Product, area, interval and filter in words; "—" for what is not chosen yet."""
+    from stat_widgets.models import filter_to_text
+
     area = "—"
     if geometry is not None:
         area = f"{geometry.get('type', '')}, {vertices} vertices, {area_km2:,.2f} km²"
@@ -61,9 +58,24 @@ def sections_summary_html(rows: list[tuple[str, str]]) -> str:
     return f"<table>{body}</table>"
 
 
+def status_text(*, submitting: bool, already: bool, ready: bool, missing: list[str]) -> str:
+    """The line beside the Submit button."""
+    if submitting:
+        return "Submitting…"
+    if already:
+        return "This order was submitted. Change anything to place another one."
+    if ready:
+        return ""
+    if missing:
+        return "Still needed: " + ", ".join(missing) + "."
+    return "Not ready to submit: fix what is listed below (click one to see it)."
+
+
 def order_html(order: Order, *, previous: bool = False) -> str:
     """The server's answer to a submission: id, status and a link to the order; labelled
     "Previous order" once the request on the form is no longer the one submitted."""
+    from stat_widgets.models import find_link
+
     link = find_link(order.links, "self") or (order.links[0] if order.links else None)
     lead = (
         _html.text("Previous order (not the request above): ", style=_html.MUTED_STYLE)
@@ -132,5 +144,22 @@ class RequestReview(ClosesTree, widgets.VBox):
         else:
             self.preview.value = _html.muted(f"No request yet: {why_not or 'see the form'}.")
 
+    def show_state(
+        self,
+        *,
+        ready: bool,
+        submitting: bool,
+        already: bool,
+        missing: list[str],
+        reasons: list[dict[str, str]],
+    ) -> None:
+        """Where the form stands, beside and under the Submit button: enabled only for a ready
+        request not yet ordered and not in flight; the reason list (``{"text", "target"}``
+        items) only while the request is not ready."""
+        self.submit_button.disabled = not ready or submitting or already
+        status = status_text(submitting=submitting, already=already, ready=ready, missing=missing)
+        self.status.value = _html.muted(status)
+        self.reasons.items = [] if ready or submitting else reasons
 
-__all__ = ["RequestReview", "order_html", "sections_summary_html", "summary_html"]
+
+__all__ = ["RequestReview", "order_html", "sections_summary_html", "status_text", "summary_html"]

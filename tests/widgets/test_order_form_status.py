@@ -14,7 +14,9 @@ def _targets(form: OrderForm) -> list[str]:
 
 
 def _classes(form: OrderForm) -> dict[str, tuple[str, ...]]:
-    return {s.field: box._dom_classes for s, box in zip(form.sections, form._boxes, strict=True)}
+    return {
+        s.field: box._dom_classes for s, box in zip(form.sections, form._frame.boxes, strict=True)
+    }
 
 
 def test_the_reason_list_names_each_missing_section_and_points_at_it(form: OrderForm) -> None:

@@ -2,16 +2,12 @@
 table, on the AOI map and on a timeline, and order one. One module per widget:
 ``section`` (the form's section and its search), ``table``, ``timeline``, ``footprints``; the
 plain-Python parts in ``rows`` (columns and records), ``trade_off`` (what each filter clause
-costs) and ``search`` (a search in the foreground or on a thread, with Cancel)."""
+costs) and ``search`` (a search in the foreground or on a thread, with Cancel).
 
-from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
-from stat_widgets.widgets.opportunities.section import OpportunitySection
-from stat_widgets.widgets.opportunities.table import OpportunityTable
-from stat_widgets.widgets.opportunities.timeline import OpportunityTimeline
+Names load on first use (their list is ``__init__.pyi``): the form's module names this package,
+and its modules (the opportunity models, cql2, the order browser's map) load with the first form.
+"""
 
-__all__ = [
-    "OpportunityFootprints",
-    "OpportunitySection",
-    "OpportunityTable",
-    "OpportunityTimeline",
-]
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

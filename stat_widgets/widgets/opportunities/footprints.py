@@ -114,10 +114,11 @@ class OpportunityFootprints(traitlets.HasTraits):
             self.selected = index
 
     def click_feature(self, index: int) -> None:
-        """Send the layer the message the browser sends when footprint ``index`` is clicked."""
+        """Do what a click on footprint ``index`` in the browser does: the layers' ``on_click``
+        callback, with the event's arguments (no private ipyleaflet handler;
+        tests/widgets/test_footprint_click.py feeds the browser's message itself)."""
         feature = self._features[index]
-        message = {"event": "click", "feature": feature, "properties": {}, "id": index}
-        self.layer._handle_mouse_events(self.layer, message, [])
+        self._clicked(feature=feature, properties={}, id=index, event="click")
 
 
 __all__ = ["ALL_STYLE", "SELECTED_STYLE", "OpportunityFootprints"]

@@ -1,0 +1,183 @@
+"""First-paint figure: what a person waits for, in Chromium, from running the ``OrderForm(url)``
+cell in a fresh kernel to a map with its draw toolbar and a filled product list, against a cell
+that shows a bare ``ipyleaflet.Map`` with a ``GeomanDrawControl`` (the least a map to draw on
+costs in the same JupyterLab).
+
+Each round opens both notebooks in alternating order, each in a fresh kernel (the previous
+one is shut down through the server's REST API): once the notebook is open and its kernel idle,
+the cell is run with Shift+Enter, and the page itself times, from that keydown to the first
+animation frame where the map's Geoman toolbar is in the page (and, for the form, the product
+list holds the server's products). The figure is the median of the rounds' ratios. Offline, as
+in the browser tests: tiles and any other non-loopback request fail at once.
+
+    .venv/bin/python benchmarks/first_paint.py --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import REPO, Row, print_rows
+
+sys.path.insert(0, str(REPO))  # the browser tests' JupyterLab launcher, reused
+from tests.browser._servers import ServerProcess, start_lab
+
+TARGET = 1.5
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OURS = "import os\nfrom stat_widgets import OrderForm\n\nOrderForm(os.environ['STAT_API_URL'])"
+THEIRS = "import ipyleaflet\n\nm = ipyleaflet.Map()\nm.add(ipyleaflet.GeomanDrawControl())\nm"
+#: What "ready" means on the page: the map's draw toolbar, and for the form a product list
+#: with more than its placeholder.
+READY = {
+    "ours": r"""() => {
+        const form = document.querySelector('.stat-widgets-order-form');
+        if (!form || !form.querySelector('.leaflet-container .leaflet-pm-toolbar')) return false;
+        const select = [...form.querySelectorAll('select')]
+            .find(s => [...s.options].some(o => /choose\sa\sproduct/.test(o.text)));
+        return !!select && select.options.length > 1;
+    }""",
+    "theirs": """() => !!document.querySelector(
+        '.jp-OutputArea .leaflet-container .leaflet-pm-toolbar')""",
+}
+#: Installed before the keypress: note the time of the Shift+Enter keydown, then check the
+#: condition on every animation frame and keep the elapsed time once it holds.
+TIMER = """(ready) => {
+    const check = new Function('return (' + ready + ')()');
+    window.__firstPaint = undefined;
+    document.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' || !event.shiftKey || window.__t0 !== undefined) return;
+        window.__t0 = performance.now();
+        const frame = () => {
+            if (check()) { window.__firstPaint = performance.now() - window.__t0; return; }
+            requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+    }, {capture: true});
+}"""
+
+
+def _notebook(source: str) -> dict[str, Any]:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    return {
+        "cells": [{**cell, "source": source}],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _shut_down_kernels(lab: ServerProcess) -> None:
+    headers = {"Authorization": f"token {lab.token}"}
+    with httpx.Client(base_url=lab.url, headers=headers, timeout=30) as http:
+        for session in http.get("/api/sessions").json():
+            http.delete(f"/api/sessions/{session['id']}")
+        for kernel in http.get("/api/kernels").json():
+            http.delete(f"/api/kernels/{kernel['id']}")
+
+
+def _time_cell(context: Any, lab: ServerProcess, name: str, ready: str) -> float:
+    """Open ``name`` (a fresh kernel), run its one cell, return seconds until ``ready``."""
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    try:
+        page.goto(f"{lab.url}/doc/tree/{name}.ipynb?token={lab.token}")
+        editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first
+        expect(editor).to_be_visible(timeout=90_000)
+        status = page.locator("#jp-main-statusbar")
+        expect(status).to_contain_text("Idle", timeout=90_000)
+        page.wait_for_timeout(500)  # the kernel's first "idle" settles before we start
+        page.evaluate(TIMER, ready)
+        editor.click()
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_function("() => window.__firstPaint !== undefined", timeout=120_000)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
+        if errors:
+            raise RuntimeError(f"the {name} cell failed: {errors[0][-2000:]}")
+        return float(page.evaluate("() => window.__firstPaint")) / 1000
+    finally:
+        page.close()
+        _shut_down_kernels(lab)
+
+
+def figure(repeat: int = 5) -> list[Row]:
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"Debian's chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    from stat_widgets.server import run_in_thread
+
+    server = run_in_thread()
+    times: dict[str, list[float]] = {"ours": [], "theirs": []}
+    with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        for name, source in (("ours", OURS), ("theirs", THEIRS)):
+            (root / f"{name}.ipynb").write_text(json.dumps(_notebook(source)))
+        lab = start_lab(
+            root, Path(tmp) / "home", Path(tmp) / "lab.log", {"STAT_API_URL": server.url}
+        )
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
+                context = browser.new_context(viewport={"width": 1280, "height": 1000})
+                context.route(
+                    lambda url: not url.startswith(("http://127.0.0.1", "ws://127.0.0.1")),
+                    lambda route: route.abort(),
+                )
+                names = ["theirs", "ours"]
+                _time_cell(context, lab, "theirs", READY["theirs"])  # warm Lab's page cache
+                for round_no in range(repeat):
+                    for name in names[round_no % 2 :] + names[: round_no % 2]:
+                        times[name].append(_time_cell(context, lab, name, READY[name]))
+                browser.close()
+        finally:
+            lab.stop()
+            server.stop()
+    ratios = [o / t for o, t in zip(times["ours"], times["theirs"], strict=True)]
+    ratio = statistics.median(ratios)
+    return [
+        Row(
+            "first_paint_order_form",
+            statistics.median(times["ours"]),
+            statistics.median(times["theirs"]),
+            f"<= {TARGET:g}",
+            ratio <= TARGET,
+            ratio=ratio,
+            note="Chromium, JupyterLab, a fresh kernel each: Shift+Enter on OrderForm(url) to "
+            "the map's draw toolbar and a filled product list, vs ipyleaflet.Map + "
+            f"GeomanDrawControl; median of {repeat} alternating rounds' ratios "
+            f"({min(ratios):.2f}-{max(ratios):.2f})",
+        )
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    print_rows(figure(args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""The public names of ``stat_widgets.models``: this file is their one list (``__init__.py``
+hands it to ``lazy_loader.attach_stub``, which imports each name's module on first use)."""
+
+from .antimeridian import Wrapped as Wrapped
+from .antimeridian import wrap_antimeridian as wrap_antimeridian
+from .filter import filter_properties as filter_properties
+from .filter import filter_to_text as filter_to_text
+from .filter import parse_filter as parse_filter
+from .filter import validate_filter as validate_filter
+from .filter_match import filter_keeps as filter_keeps
+from .filter_match import filter_matcher as filter_matcher
+from .geometry import Simplified as Simplified
+from .geometry import ValidGeometry as ValidGeometry
+from .geometry import as_shape as as_shape
+from .geometry import bbox_geometry as bbox_geometry
+from .geometry import geodesic_area_km2 as geodesic_area_km2
+from .geometry import geometry_types as geometry_types
+from .geometry import limit_problems as limit_problems
+from .geometry import read_geometry as read_geometry
+from .geometry import shapely_to_geojson as shapely_to_geojson
+from .geometry import simplify_to_limit as simplify_to_limit
+from .geometry import to_geometry as to_geometry
+from .geometry import validate_geometry as validate_geometry
+from .geometry import vertex_count as vertex_count
+from .interval import Duration as Duration
+from .interval import TimeInterval as TimeInterval
+from .interval import format_instant as format_instant
+from .interval import parse_instant as parse_instant
+from .links import Link as Link
+from .links import find_link as find_link
+from .opportunity import Opportunity as Opportunity
+from .opportunity import OpportunityRequest as OpportunityRequest
+from .order import Order as Order
+from .order import OrderRequest as OrderRequest
+from .order import OrdersPage as OrdersPage
+from .order import OrderStatus as OrderStatus
+from .order import StatusRecord as StatusRecord
+from .order import parse_status as parse_status
+from .order import validation_error_from_pydantic as validation_error_from_pydantic
+from .parameters import validate_order_parameters as validate_order_parameters
+from .product import Product as Product
+from .product_schema import ProductSchema as ProductSchema
+from .product_schema import SchemaField as SchemaField
+from .product_schema import read_schema as read_schema
+from .reference import JSONReference as JSONReference
+from .reference import resolve_reference as resolve_reference
+from .reference import same_origin as same_origin
