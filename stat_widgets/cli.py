@@ -15,11 +15,13 @@ import argparse
 import errno
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -189,8 +191,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo_db() -> Path:
-    """``~/.stat_widgets/demo.db`` when the home directory is writable, else a temp dir."""
-    home = Path.home() / ".stat_widgets"
+    """``demo.db`` in ``$STAT_WIDGETS_HOME`` (else ``~/.stat_widgets``, where the forms keep
+    their drafts too) when that directory is writable, else in a temp dir."""
+    from stat_widgets._home import home_dir
+
+    home = home_dir()
     try:
         home.mkdir(parents=True, exist_ok=True)
         probe = home / ".write-test"
@@ -220,19 +225,52 @@ def _lab(args: argparse.Namespace, extra: Sequence[str]) -> int:
         server = run_in_thread(db_path=db, clock=SystemClock())
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(f"cannot use the database {db}: {exc}") from None
-    print(f"STAT reference server on {server.url} (orders in {server.db_path})")
+    print(f"STAT reference server on {server.url} (orders in {server.db_path})", flush=True)
     env = {**os.environ, "STAT_API_URL": server.url}
     # A child process, not exec: the server thread must live as long as JupyterLab does.
-    command = [jupyter, "lab", str(notebook), f"--port={args.port}", *extra]
+    # JupyterLab serves the notebook's folder; the URL it prints (with its token) opens the
+    # notebook itself, which is what a person on a server without a browser copies.
+    opens = "/lab/tree/" + urllib.parse.quote(notebook.name)
+    command = [jupyter, "lab", str(notebook), f"--port={args.port}"]
+    command += [f"--LabApp.default_url={opens}", *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         # containers, Binder-like images and CI run as root; JupyterLab refuses without this
         command.append("--allow-root")
     try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 130
+        return run_until_stopped(command, env)
     finally:
         server.stop()
+        print(
+            f"Stopped the STAT reference server. The demo orders stay in {server.db_path} "
+            "(delete the file to start afresh).",
+            flush=True,
+        )
+
+
+def run_until_stopped(command: Sequence[str], env: dict[str, str]) -> int:
+    """Run ``command`` until it exits; Ctrl-C (SIGINT) or SIGTERM asks it to stop.
+
+    JupyterLab runs in its own process group with no terminal input, so only this process
+    receives Ctrl-C, and passes it on as SIGTERM: JupyterLab's own clean stop, which shuts its
+    kernels down without the confirmation prompt (on SIGINT without a terminal it would exit
+    and leave the kernels to notice on their own). A second Ctrl-C kills it. Letting
+    ``subprocess.call`` handle Ctrl-C instead would kill JupyterLab 0.25 s later, mid-prompt.
+    """
+    posix = os.name == "posix"
+    child = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, process_group=0 if posix else None
+    )
+    escalation = [signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)]
+
+    def forward(_signum: int, _frame: Any) -> None:
+        child.send_signal(escalation.pop(0) if len(escalation) > 1 else escalation[0])
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,18 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from stat_widgets._home import home_dir
+
 #: Version of the file layout; a file of another version is reported and not used.
 VERSION = 1
 #: A draft larger than this is not read (a drawn AOI is a few KB; a simplified upload, less
 #: than a few hundred).
 MAX_BYTES = 4_000_000
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-
-
-def home_dir() -> Path:
-    """``$STAT_WIDGETS_HOME``, else ``~/.stat_widgets``."""
-    configured = os.environ.get("STAT_WIDGETS_HOME")
-    return Path(configured).expanduser() if configured else Path.home() / ".stat_widgets"
 
 
 def check_name(name: str) -> str:

@@ -174,6 +174,11 @@ def test_offline_first_paint_go_to_frankfurt_draw_and_submit(
     area = float(re.search(r"([\d,.]+) km²", summary.inner_text())[1].replace(",", ""))
     assert 1000 < area < 2000, area  # a 100-pixel square: under 2,000 km², not a speck
     shots.take(page, "square-drawn-light", element=map_)
+    # For the README: the "Go to" box with its answer above the map, the square on Frankfurt.
+    aoi_section = form.locator(".stat-widgets-section").first
+    shots.take(
+        page, "went-to-frankfurt-and-drew", element=aoi_section, publish="go-to-frankfurt.png"
+    )
 
     notebook_panel = page.locator(".jp-NotebookPanel")  # what the flow helpers look inside
     flow.choose_product(notebook_panel, flow.OPTICAL_VHR)

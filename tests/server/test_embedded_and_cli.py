@@ -126,13 +126,13 @@ def test_lab_command_starts_a_server_and_passes_arguments(
     checks the server answers at STAT_API_URL while "JupyterLab" runs."""
     seen: dict[str, object] = {}
 
-    def fake_call(command: list[str], env: dict[str, str]) -> int:
+    def fake_run(command: list[str], env: dict[str, str]) -> int:
         seen["command"] = command
         seen["url"] = env["STAT_API_URL"]
         seen["status"] = httpx.get(f"{env['STAT_API_URL']}/conformance").status_code
         return 0
 
-    monkeypatch.setattr(cli.subprocess, "call", fake_call)
+    monkeypatch.setattr(cli, "run_until_stopped", fake_run)
     notebook = tmp_path / "demo.ipynb"
     code = cli.main(
         ["lab", "--db", str(tmp_path / "lab.db"), "--notebook", str(notebook), "--no-browser"]
@@ -141,7 +141,8 @@ def test_lab_command_starts_a_server_and_passes_arguments(
     assert seen["status"] == 200
     command = seen["command"]
     assert isinstance(command, list)
-    expected = ["lab", str(notebook), "--port=8888", "--no-browser"]
+    opens = "--LabApp.default_url=/lab/tree/demo.ipynb"  # the printed URL opens the notebook
+    expected = ["lab", str(notebook), "--port=8888", opens, "--no-browser"]
     if os.geteuid() == 0:  # JupyterLab refuses to start as root without it (CI, containers)
         expected.append("--allow-root")
     assert command[1:] == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -104,3 +105,31 @@ def test_parameter_values_are_checked_by_the_model_as_they_are_typed() -> None:
     assert "revisits: '2.5' is not a whole number" in form.error
     revisits.value = "3"
     assert form.value == {"revisits": 3} and form.error == ""
+
+
+def test_a_draft_keeps_the_order_parameters_and_says_which_no_longer_fit(
+    stapi: tuple[str, Backend], make_form: Callable[..., OrderForm]
+) -> None:
+    from stat_widgets.widgets.drafts import home_dir
+
+    url, _backend = stapi
+    form = make_form(url, draft="params")
+    fill(form, "optical")
+    form.order_parameters.controls["delivery"].value = "express"
+    again = make_form(url, draft="params")
+    assert again.order_parameters.controls["delivery"].value == "express"
+    assert again.draft.messages == []
+    assert again.request == form.request
+
+    # The provider changed its parameters since: what is gone is said, the rest restored.
+    path = home_dir() / "drafts" / "params.json"
+    saved = json.loads(path.read_text())
+    saved["sections"]["order_parameters"] = {"delivery": "overnight", "priority": "high"}
+    path.write_text(json.dumps(saved))
+    stale = make_form(url, draft="params")
+    assert stale.draft.messages == [
+        "The draft's value of 'delivery' is no longer offered; check it.",
+        "The draft's order parameter 'priority' no longer exists.",
+    ]
+    assert stale.order_parameters.controls["delivery"].value == "standard"  # the default
+    assert stale.product_picker.value is not None and stale.aoi.geometry is not None
