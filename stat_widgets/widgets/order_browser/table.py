@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
+import ipywidgets
 import traitlets
 
 from stat_widgets.models import Order
@@ -92,6 +93,9 @@ class RecordTable(anywidget.AnyWidget):
 
     _esm = traitlets.Unicode(_asset("table.js")).tag(sync=True)
     _css = traitlets.Unicode(_asset("table.css")).tag(sync=True)
+    #: What anywidget's front end keys the stylesheet by (``AnyWidget.__init__`` would add it
+    #: per instance; every record table shares the one stylesheet).
+    _anywidget_id = traitlets.Unicode("stat_widgets.RecordTable").tag(sync=True)
 
     columns = traitlets.List(
         [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"
@@ -121,9 +125,18 @@ class RecordTable(anywidget.AnyWidget):
     empty_text = traitlets.Unicode("No orders to show.", help="shown when there are no rows").tag(
         sync=True
     )
+    timeline = traitlets.Dict(
+        help="{start, end, at, length}: each row drawn as a mark across [start, end] (Unix "
+        "seconds) from its columns at and length, clickable; {} for none"
+    ).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        # ``AnyWidget.__init__`` adds ``_esm``, ``_css`` and ``_anywidget_id`` to each instance
+        # with ``add_traits``, which makes a new class per instance: a millisecond, most of a
+        # table's build, and a class kept per table. Here they are class traits, so the
+        # ``DOMWidget``'s own ``__init__`` is all that is left to do (the table has no
+        # anywidget commands to register). docs/decisions.md says why.
+        ipywidgets.DOMWidget.__init__(self, **kwargs)
         self._handlers: list[Callable[[str, Any], None]] = []
         self.on_msg(self._on_front_end_msg)
 
