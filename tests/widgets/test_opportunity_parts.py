@@ -164,6 +164,32 @@ def test_trade_off_names_the_clause_that_costs_the_most() -> None:
     assert empty == ["No window in 10 days even without a filter: widen the interval or the area."]
 
 
+def test_trade_off_says_which_half_of_the_interval_holds_the_windows() -> None:
+    # WINDOWS start on days 0.4, 2.4, 5.4 and 8.4 of the 10-day interval
+    lines = trade_off(WINDOWS, INTERVAL, None, None).lines()
+    assert lines == [
+        "4 windows match in 10 days.",
+        "Interval: its first half (to 2031-06-06 00:00 UTC) holds 2 of the 4 windows, "
+        "its second half 2.",
+    ]
+    # the windows that match all lie in one half: the interval can be halved for free
+    late = trade_off([WINDOWS[2], WINDOWS[3]], INTERVAL, {"op": "=", "args": [1, 1]}, WINDOWS)
+    assert late.halves is not None and late.halves[1:] == (0, 2)
+    assert late.lines()[-1] == (
+        "Interval: its first half (to 2031-06-06 00:00 UTC) holds 0 of the 2 windows, its "
+        "second half 2; starting it at 2031-06-06 00:00 UTC keeps them all."
+    )
+    early = trade_off([WINDOWS[0]], INTERVAL, None, None).lines()[-1]
+    assert early.endswith(
+        "holds 1 of the 1 window, its second half 0; ending it at "
+        "2031-06-06 00:00 UTC keeps them all."
+    )
+    # nothing to place: no line; an open interval: no halves
+    assert not any(x.startswith("Interval") for x in trade_off([], INTERVAL, None, []).lines())
+    open_ended = TimeInterval.parse("2031-06-01T00:00:00Z/..")
+    assert trade_off(WINDOWS, open_ended, None, None).interval_line() == ""
+
+
 def test_strictest_is_the_clause_that_keeps_fewest() -> None:
     spec = {
         "op": "and",

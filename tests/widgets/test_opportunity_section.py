@@ -116,6 +116,12 @@ def test_search_compare_select_and_stale_on_the_reference_server(
     assert f"{len(found)} of {total} windows in 5 days match the filter." in notes
     assert f"view:off_nadir ≤ 15 leaves {len(found)} of {total}" in notes
     assert "eo:cloud_cover ≤ 10: not known before acquisition" in notes
+    middle = datetime(2031, 6, 3, 12, tzinfo=UTC)  # of FIVE_DAYS
+    early = sum(o.start < middle for o in found)
+    assert (
+        f"Interval: its first half (to {middle:%Y-%m-%d %H:%M} UTC) holds {early} of the "
+        f"{len(found)} windows, its second half {len(found) - early}"
+    ) in notes
     assert section.status_text.startswith(f"{len(found)} windows found in ")
 
     # select by row: the map and the timeline follow, the value is the window
