@@ -103,6 +103,9 @@ class OpportunitySection(widgets.VBox):
         self._zones = list(dict.fromkeys([time_zone, *ZONES]))
         self._advice: list[str] = []
         self._error = ""
+        # the box and its only child share one layout model (a Layout's forty traits are a
+        # tenth of the section's build); hiding either hides both, as it would anyway
+        kwargs.setdefault("layout", self.table.layout)
         super().__init__([self.table], **kwargs)
         self.add_class("stat-opportunity-section")
         self.time_zone = time_zone
