@@ -104,8 +104,8 @@ class Paired:
     def ratio(self, i: int, *, cpu: bool = False) -> float:
         return statistics.median(self.ratios(i, cpu=cpu))
 
-    def spread(self, i: int) -> str:
-        ratios = self.ratios(i)
+    def spread(self, i: int, *, cpu: bool = False) -> str:
+        ratios = self.ratios(i, cpu=cpu)
         return f"{min(ratios):.2f}-{max(ratios):.2f}"
 
 

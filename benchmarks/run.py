@@ -96,8 +96,8 @@ FIGURES: dict[str, tuple[Callable[..., list[Row]], dict[str, dict[str, Any]]]] =
     "opportunity_widgets": (
         opportunity_widgets.figure,
         {
-            "full": {"windows": 200, "repeat": 9},
-            "quick": {"windows": 200, "repeat": 3},
+            "full": {"windows": 200, "repeat": 15},
+            "quick": {"windows": 200, "repeat": 5},
             "tiny": {"windows": 20, "repeat": 1},
         },
     ),

@@ -41,6 +41,20 @@ class ErrorLabel(widgets.HTML):
         self.value = _html.error(self.text)
 
 
+class ErrorNote(traitlets.HasTraits):
+    """``ErrorLabel``'s two messages without a widget of its own: for a section that shows them
+    in its own front end (the opportunities' table, as one of its notes), where a label would
+    be three more widget models to build and send."""
+
+    message = traitlets.Unicode("", help="messages routed here by field (models, server)")
+    own = traitlets.Unicode("", help="the section's own finding about its input")
+
+    @property
+    def text(self) -> str:
+        """Everything it says, as plain text ("" when it says nothing)."""
+        return " ".join(dict.fromkeys(m for m in (self.own, self.message) if m))
+
+
 def describe(errors: Iterable[FieldError], *, field_prefix: str = "") -> str:
     """One human line for several errors about one section; the section's own field name is
     dropped (the message sits next to it) but deeper paths are kept because they locate the
@@ -55,7 +69,7 @@ def describe(errors: Iterable[FieldError], *, field_prefix: str = "") -> str:
 
 
 def route_errors(
-    error: ValidationError, labels: Mapping[str, ErrorLabel], fallback: ErrorLabel
+    error: ValidationError, labels: Mapping[str, ErrorLabel | ErrorNote], fallback: ErrorLabel
 ) -> None:
     """Put each error of ``error`` under the label whose field it names; errors about no known
     field (``""``, or a field no section owns) go to ``fallback``."""
@@ -68,9 +82,9 @@ def route_errors(
     fallback.message = describe(rest)
 
 
-def clear(labels: Iterable[ErrorLabel]) -> None:
+def clear(labels: Iterable[ErrorLabel | ErrorNote]) -> None:
     for label in labels:
         label.message = ""
 
 
-__all__ = ["ErrorLabel", "clear", "describe", "route_errors"]
+__all__ = ["ErrorLabel", "ErrorNote", "clear", "describe", "route_errors"]

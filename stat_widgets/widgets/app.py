@@ -188,6 +188,9 @@ class OrderApp(widgets.VBox):
         provider = self._picked()
         if order is None or self.browser is None or provider is None:
             return
+        if self.form is not None and self.form.opportunity is not None:
+            # "My orders" shows the window even where the server does not echo it
+            self.browser.details.windows[order.id] = self.form.opportunity
         self.browser.first()
         self.browser.select(order.id, provider.name)
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from stat_widgets.client import StatClient
     from stat_widgets.models import OrderRequest, Product
-    from stat_widgets.widgets._errors import ErrorLabel
+    from stat_widgets.widgets._errors import ErrorLabel, ErrorNote
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Section(Protocol):
     error: str
     #: Where the messages about ``field`` are shown (from the models or back from the server);
     #: the section's own ``error`` is shown in the same label, so each fact appears once.
-    feedback: ErrorLabel
+    feedback: ErrorLabel | ErrorNote
     #: What the form shows under ``title``.
     widget: widgets.Widget
 

@@ -1,6 +1,7 @@
 """Opportunities in JupyterLab, with the mouse in headless Chromium: draw an AOI, pick a
-product and a preset, press "Find opportunities", click a window in the table, submit, and find
-exactly that window in the new order on the server (the reference server's STAPI face)."""
+product and a preset, press "Find opportunities", click a window in the table, then another on
+the timeline, submit, and find exactly that window in the new order on the server (the
+reference server's STAPI face)."""
 
 from __future__ import annotations
 
@@ -68,22 +69,32 @@ def test_find_choose_and_order_a_window(
     # every window drawn on the map and on the timeline
     count = rows.count()
     expect(map_.locator("path.leaflet-interactive")).to_have_count(count + 1, timeout=10_000)
-    expect(opportunities.locator(".stat-opp-timeline path.w")).to_have_count(1)
+    strip = opportunities.locator(".sot-timeline")
+    expect(strip.locator("rect.w")).to_have_count(count)  # drawn from the rows, in the browser
     shots.take(page, "windows-found", element=opportunities, publish="opportunities.png")
 
     # a second start column in the zone chosen, formatted in the browser
     opportunities.locator("select").select_option("Europe/Berlin")
     expect(opportunities.locator("th").nth(1)).to_have_text("Start (Europe/Berlin)")
-    row = rows.nth(ROW)
+    # choose by row: the strip draws that window taller
+    first = rows.nth(ROW - 1)
+    first.click()
+    expect(first).to_have_class(re.compile(r"\bsot-selected\b"))
+    expect(strip.locator("rect.sel")).to_have_count(1)
+    expect(opportunities).to_contain_text(
+        "Order this opportunity: " + first.locator("td").first.inner_text()
+    )
+    # choose by a click on the timeline: the row follows
+    strip.locator(f"rect.w[data-index='{ROW}']").click(force=True)  # a mark 1 or 2 px wide
+    row = opportunities.locator("tbody tr.sot-selected")
+    expect(row).to_have_attribute("data-index", str(ROW))
+    expect(strip.locator(f"rect.sel[data-index='{ROW}']")).to_have_count(1)
     start_utc = row.locator("td").first.inner_text()  # "2031-06-03 10:17:26"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", start_utc), start_utc
     berlin = _at(start_utc).astimezone(ZoneInfo("Europe/Berlin"))
     expected = berlin.strftime("%Y-%m-%d %H:%M:%S ") + str(berlin.tzname())
     expect(row.locator("td").nth(1)).to_have_text(expected)
-    row.click()
-    expect(row).to_have_class(re.compile(r"\bsot-selected\b"))
     expect(opportunities).to_contain_text("Order this opportunity: " + start_utc)
-    expect(opportunities.locator(".stat-opp-timeline rect.sel")).to_have_count(1)
 
     body = preview(page, app, lambda b: b.get("datetime", "").startswith(_iso(start_utc)))
     assert "product_id" not in body  # STAPI's body: the product is in the order link's URL

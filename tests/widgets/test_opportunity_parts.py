@@ -3,18 +3,14 @@ timeline strip, footprints linked to a selection, the trade-off advice, escaping
 
 from __future__ import annotations
 
-import re
+import gzip
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import ipyleaflet
 
 from stat_widgets.models import Opportunity, Product, TimeInterval
-from stat_widgets.widgets.opportunities import (
-    OpportunityFootprints,
-    OpportunityTable,
-    OpportunityTimeline,
-)
+from stat_widgets.widgets.opportunities import OpportunityFootprints, OpportunityTable
 from stat_widgets.widgets.opportunities.rows import (
     cell_text,
     columns_for,
@@ -22,8 +18,9 @@ from stat_widgets.widgets.opportunities.rows import (
     opportunity_row,
     window_text,
 )
-from stat_widgets.widgets.opportunities.timeline import timeline_svg
+from stat_widgets.widgets.opportunities.timeline import MIN_MARK, PICK, timeline_spec, window_at
 from stat_widgets.widgets.opportunities.trade_off import clauses, trade_off
+from stat_widgets.widgets.order_browser.table_code import asset
 
 T0 = datetime(2031, 6, 1, tzinfo=UTC)
 INTERVAL = TimeInterval.parse("2031-06-01T00:00:00Z/2031-06-11T00:00:00Z")
@@ -92,20 +89,44 @@ def test_table_sorts_numbers_as_numbers_and_local_time_as_the_instant() -> None:
     assert table.label == "Opportunities" and table.stages == []
 
 
-def test_timeline_marks_every_window_across_the_interval() -> None:
-    svg = timeline_svg(INTERVAL, WINDOWS, selected=1)
-    (path,) = re.findall(r"<path class='w' d='([^']*)'/>", svg)
-    assert path.count("M") == 3  # the others, in one path
-    # a window at 84% of the interval is drawn at 84% of the strip
-    assert "M840.0 3h1.5v18h-1.5z" in path
-    assert "<rect class='sel' x='239.0'" in svg  # the chosen one, on top (day 2.4 of 10)
-    assert svg.count("<line") == 11  # a tick at each midnight, both ends included
-    assert timeline_svg(None, WINDOWS) == "<div class='stat-opp-timeline'></div>"
-    timeline = OpportunityTimeline()
-    timeline.show(INTERVAL, WINDOWS)
-    assert "class='sel'" not in timeline.value
-    timeline.selected = 3
-    assert "<rect class='sel' x='839.0'" in timeline.value
+def test_timeline_marks_every_window_across_the_interval_and_a_click_chooses_one() -> None:
+    table = OpportunityTable()
+    table.set_opportunities(WINDOWS, columns_for(WINDOWS, None, "UTC"))
+    assert table.timeline == {} and table.timeline_marks() == []  # no interval: no strip
+    table.timeline = timeline_spec(INTERVAL)
+    assert table.timeline == {
+        "start": round(INTERVAL.start.timestamp()),
+        "end": round(INTERVAL.end.timestamp()),
+        "at": "t",
+        "length": "d",
+    }
+    marks = table.timeline_marks()
+    assert [i for i, _x, _w in marks] == [0, 1, 2, 3]  # every window
+    # a window at 84% of the interval is drawn at 84% of the strip, at least MIN_MARK wide
+    assert marks[3][1] == 840.0 and marks[3][2] == MIN_MARK
+    # a click on a mark, or beside it within PICK, chooses its window; far from any, nothing
+    table.click_timeline(240.5)
+    assert table.selected == 1 and table.selected_opportunity is WINDOWS[1]
+    table.click_timeline(840 + MIN_MARK + PICK - 1)
+    assert table.selected == 3
+    table.click_timeline(700.0)  # 160 units from the nearest window
+    assert table.selected == 3
+    assert window_at(table.timeline, table.records, 540.0 - PICK - 1) == -1
+    assert timeline_spec(TimeInterval.parse("2031-06-01T00:00:00Z/..")) == {}  # open: none
+    # the front end draws the same: each mark from the row's start and duration columns
+    front_end = asset("table.js")  # what the tables' shared code model carries
+    assert "drawTimeline" in front_end and "nearest(" in front_end
+
+
+def test_tables_share_one_class_and_send_what_anywidget_needs() -> None:
+    first, second = OpportunityTable(), OpportunityTable()
+    assert type(first) is type(second) is OpportunityTable  # no class made per instance
+    state = first.get_state()
+    assert state["_anywidget_id"] == "stat_widgets.RecordTable"
+    assert state["_esm"] == asset("table_loader.js")  # the code itself once, in ``_code``
+    assert gzip.decompress(first._code.style).decode() == asset("table.css")
+    assert ".sot-timeline" in asset("table.css") and first._code is second._code
+    assert state["_model_name"] == "AnyModel" and state["_view_name"] == "AnyView"
 
 
 def test_footprints_follow_the_selection_and_clicks_select() -> None:
@@ -148,6 +169,32 @@ def test_trade_off_names_the_clause_that_costs_the_most() -> None:
     assert empty == ["No window in 10 days even without a filter: widen the interval or the area."]
 
 
+def test_trade_off_says_which_half_of_the_interval_holds_the_windows() -> None:
+    # WINDOWS start on days 0.4, 2.4, 5.4 and 8.4 of the 10-day interval
+    lines = trade_off(WINDOWS, INTERVAL, None, None).lines()
+    assert lines == [
+        "4 windows match in 10 days.",
+        "Interval: its first half (to 2031-06-06 00:00 UTC) holds 2 of the 4 windows, "
+        "its second half 2.",
+    ]
+    # the windows that match all lie in one half: the interval can be halved for free
+    late = trade_off([WINDOWS[2], WINDOWS[3]], INTERVAL, {"op": "=", "args": [1, 1]}, WINDOWS)
+    assert late.halves is not None and late.halves[1:] == (0, 2)
+    assert late.lines()[-1] == (
+        "Interval: its first half (to 2031-06-06 00:00 UTC) holds 0 of the 2 windows, its "
+        "second half 2; starting it at 2031-06-06 00:00 UTC keeps them all."
+    )
+    early = trade_off([WINDOWS[0]], INTERVAL, None, None).lines()[-1]
+    assert early.endswith(
+        "holds 1 of the 1 window, its second half 0; ending it at "
+        "2031-06-06 00:00 UTC keeps them all."
+    )
+    # nothing to place: no line; an open interval: no halves
+    assert not any(x.startswith("Interval") for x in trade_off([], INTERVAL, None, []).lines())
+    open_ended = TimeInterval.parse("2031-06-01T00:00:00Z/..")
+    assert trade_off(WINDOWS, open_ended, None, None).interval_line() == ""
+
+
 def test_strictest_is_the_clause_that_keeps_fewest() -> None:
     spec = {
         "op": "and",
@@ -163,7 +210,9 @@ def test_strictest_is_the_clause_that_keeps_fewest() -> None:
 
 def test_server_strings_stay_text() -> None:
     hostile = window(1, 5.0, HOSTILE, note=HOSTILE)
-    assert "<img" not in timeline_svg(INTERVAL, [hostile])
+    table = OpportunityTable()
+    table.set_opportunities([hostile], columns_for([hostile]))
+    assert "innerHTML" not in table._esm  # the strip's tooltip is the row's cells, as text
     assert HOSTILE in window_text(hostile)  # plain text, escaped where it becomes HTML
     row = opportunity_row(hostile, columns_for([hostile]))
     assert row["sat"] == HOSTILE  # the table sets it with textContent

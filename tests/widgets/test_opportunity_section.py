@@ -108,7 +108,7 @@ def test_search_compare_select_and_stale_on_the_reference_server(
     assert [c[0] for c in section.table.columns] == ["t", "lt", "d", "on", "sun", "sat"]
     assert section.table.shown(0)[1].endswith("CEST")
     assert len(section.footprints.layer.data["features"]) == len(found)
-    assert section.timeline.value.count("M") == len(found)
+    assert [i for i, _x, _w in section.table.timeline_marks()] == list(range(len(found)))
     # the trade-off: the interval without the filter, clause by clause
     assert section.outcome is not None and section.outcome.unfiltered is not None
     total = len(section.outcome.unfiltered)
@@ -116,13 +116,19 @@ def test_search_compare_select_and_stale_on_the_reference_server(
     assert f"{len(found)} of {total} windows in 5 days match the filter." in notes
     assert f"view:off_nadir ≤ 15 leaves {len(found)} of {total}" in notes
     assert "eo:cloud_cover ≤ 10: not known before acquisition" in notes
+    middle = datetime(2031, 6, 3, 12, tzinfo=UTC)  # of FIVE_DAYS
+    early = sum(o.start < middle for o in found)
+    assert (
+        f"Interval: its first half (to {middle:%Y-%m-%d %H:%M} UTC) holds {early} of the "
+        f"{len(found)} windows, its second half {len(found) - early}"
+    ) in notes
     assert section.status_text.startswith(f"{len(found)} windows found in ")
 
     # select by row: the map and the timeline follow, the value is the window
     section.table.click_row(1)
     assert section.value is found[1]
     assert section.footprints.highlight.data["features"][0]["id"] == 1
-    assert "<rect class='sel'" in section.timeline.value
+    assert section.table.selected == 1  # the strip draws the selected row's mark
     assert section.chosen_text.startswith("Order this opportunity: 20")
     assert "CEST" in section.chosen_text  # in the chosen zone too
     section.press("zone", "Asia/Tokyo")
@@ -227,6 +233,17 @@ def test_a_failed_search_shows_next_to_the_button_with_retry(
     assert all(n["kind"] != "error" for n in section.table.notes)
 
 
+def test_what_the_form_says_about_the_window_is_one_of_the_notes(
+    reference: Any, make_section: Callable[..., OpportunitySection]
+) -> None:
+    section = make_section(reference.url + "/stapi", "optical-vhr")
+    section.feedback.message = "This window cannot be ordered: <b>bad</b> footprint"
+    assert {"text": section.feedback.text, "kind": "error"} in section.table.notes
+    assert section.feedback.text.endswith("<b>bad</b> footprint")  # text: the table escapes it
+    section.feedback.message = ""
+    assert all(n["kind"] != "error" for n in section.table.notes)
+
+
 def test_stat_draft_server_says_it_has_no_search(
     reference: Any, make_section: Callable[..., OpportunitySection]
 ) -> None:
@@ -235,6 +252,6 @@ def test_stat_draft_server_says_it_has_no_search(
     assert section.state == UNAVAILABLE
     assert section.status_text == NO_SEARCH and section.table.notes == []
     assert section.table.controls == [] and section.table.columns == []  # one line, no table
-    assert section.timeline.layout.display == "none"
+    assert section.table.timeline == {}  # no strip
     assert section.search() is None
     assert section.value is None

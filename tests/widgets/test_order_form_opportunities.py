@@ -200,6 +200,62 @@ def test_order_app_orders_a_window_and_my_orders_shows_it(
     assert f"satellite {chosen.satellite}" in shown
 
 
+def test_my_orders_shows_the_window_chosen_where_the_server_does_not_echo_it(
+    foreign: tuple[str, Backend], make_app: Callable[..., Any]
+) -> None:
+    url, _backend = foreign  # stapi-fastapi: its orders carry no opportunity_properties
+    app = make_app(url)
+    form, browser = app.form, app.browser
+    assert form is not None and browser is not None
+    fill(form, "optical", AOI, "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z")
+    form.opportunities.search()
+    form.opportunities.table.click_timeline(form.opportunities.table.timeline_marks()[4][1])
+    chosen = form.opportunity
+    assert chosen is not None and chosen.id == "optical-4"  # chosen on the timeline
+    form.review.submit_button.click()
+    assert browser.selected_id == form.last_order.id
+    assert not (form.last_order.model_extra or {}).get("opportunity_properties")
+    shown = browser.details.html.value
+    assert f"Ordered window: {chosen.datetime} (satellite test-0, off-nadir 9.0°)" in shown
+    assert "as chosen here (the server does not say)" in shown
+
+
+def test_stat_draft_orders_show_no_window_unless_made_from_that_window(
+    stat_url: str, make_app: Callable[..., Any]
+) -> None:
+    from stat_widgets.models import Opportunity
+    from stat_widgets.widgets.order_browser.details import window_html
+
+    app = make_app(stat_url)
+    form, browser = app.form, app.browser
+    assert form is not None and browser is not None
+    fill(form, "optical-vhr", KONSTANZ)
+    assert form.opportunities.state == UNAVAILABLE and form.opportunity is None
+    form.review.submit_button.click()
+    order = form.last_order
+    assert order is not None and browser.selected_id == order.id
+    assert "Ordered window" not in browser.details.html.value  # nothing was chosen
+    assert browser.details.windows == {}
+    # an order whose interval is a window chosen for it shows that window; another does not
+    assert order.request is not None and not (order.model_extra or {}).get("opportunity_properties")
+    same = Opportunity(
+        product_id="optical-vhr",
+        datetime=order.request.datetime,
+        geometry=KONSTANZ,
+        properties={"platform": "<b>sat</b>", "view:off_nadir": 4.0},
+    )
+    shown = window_html(order, same)
+    assert f"Ordered window: {order.request.datetime}" in shown
+    assert "&lt;b&gt;sat&lt;/b&gt;" in shown and "off-nadir 4.0°" in shown
+    other = Opportunity(
+        product_id="optical-vhr",
+        datetime="2031-03-02T10:00:00Z/2031-03-02T10:01:00Z",
+        geometry=KONSTANZ,
+        properties={"platform": "sat"},
+    )
+    assert window_html(order, other) == ""
+
+
 def test_an_order_without_a_window_shows_none() -> None:
     from stat_widgets.models import Order
     from stat_widgets.widgets.order_browser.details import window_html

@@ -5,4 +5,3 @@ first use)."""
 from .footprints import OpportunityFootprints as OpportunityFootprints
 from .section import OpportunitySection as OpportunitySection
 from .table import OpportunityTable as OpportunityTable
-from .timeline import OpportunityTimeline as OpportunityTimeline

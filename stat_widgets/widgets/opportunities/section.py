@@ -6,7 +6,8 @@ the form orders its request as it is. The form tells it the request after each r
 (``set_request``, built from the other sections); "Find opportunities" is enabled once that
 request is valid with a closed interval, and searches with its AOI, interval and filter. The
 windows are shown three ways, linked by one selection: a sortable table, footprints on the AOI
-map (click one to choose it) and a timeline across the interval. After a search one line says
+map (click one to choose it) and a timeline across the interval (drawn by the table's front end
+from its rows; click a window on it to choose it). After a search one line says
 how many windows match and which clause of the filter costs the most (``trade_off``). When the
 request changes, the results are marked stale and the choice dropped: an order never keeps a
 window that no longer fits. On a server without opportunity search one line says so.
@@ -27,7 +28,7 @@ import traitlets
 from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
-from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._errors import ErrorNote
 from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.opportunities import view
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
@@ -35,7 +36,7 @@ from stat_widgets.widgets.opportunities.ordering import chosen_line
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, zone
 from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
 from stat_widgets.widgets.opportunities.table import OpportunityTable
-from stat_widgets.widgets.opportunities.timeline import OpportunityTimeline
+from stat_widgets.widgets.opportunities.timeline import timeline_spec
 from stat_widgets.widgets.opportunities.trade_off import trade_off
 from stat_widgets.widgets.opportunities.view import (
     DONE,
@@ -92,21 +93,26 @@ class OpportunitySection(widgets.VBox):
         self._status = ""
         self.opportunities: list[Opportunity] = []
         self.outcome: SearchOutcome | None = None
-        self.feedback = ErrorLabel()
-        # the buttons, the time zone, the progress and the advice live in the table's own
-        # front end (``controls``, ``status``, ``notes``): one model instead of a dozen
+        # what the form routes to this section's field, shown as one of the table's notes
+        self.feedback = ErrorNote()
+        # the buttons, the time zone, the progress, the advice and the timeline live in the
+        # table's own front end (``controls``, ``status``, ``notes``, ``timeline``): one model
+        # instead of a dozen
         self.table = OpportunityTable(empty_text="Search to see when this can be imaged.")
-        self.timeline = OpportunityTimeline(layout=widgets.Layout(width="100%"))
         self.footprints = OpportunityFootprints(aoi_map)
         self._zones = list(dict.fromkeys([time_zone, *ZONES]))
         self._advice: list[str] = []
         self._error = ""
-        super().__init__([self.table, self.timeline, self.feedback], **kwargs)
+        # the box and its only child share one layout model (a Layout's forty traits are a
+        # tenth of the section's build); hiding either hides both, as it would anyway
+        kwargs.setdefault("layout", self.table.layout)
+        super().__init__([self.table], **kwargs)
         self.add_class("stat-opportunity-section")
         self.time_zone = time_zone
         self.table.on_control(self._on_control)
         self.table.observe(lambda c: self.select(c.new), "selected")
         self.footprints.observe(lambda c: self.select(c.new), "selected")
+        self.feedback.observe(lambda _c: self._draw(), ["message", "own"])
         self._draw()
 
     # -- the section contract ------------------------------------------------------------------
@@ -222,7 +228,6 @@ class OpportunitySection(widgets.VBox):
         chosen = self.opportunities[index] if index >= 0 else None
         self.table.selected = index
         self.footprints.selected = index
-        self.timeline.selected = index
         if self.value is not chosen:
             self.value = chosen
         self.table.notes = view.notes(self)
@@ -305,24 +310,23 @@ class OpportunitySection(widgets.VBox):
         client in Python can be shown with ``SearchOutcome(request, matched=found)``."""
         self.outcome = outcome
         self._searched_key = search_key(outcome.request)
-        if outcome.error is not None:
-            self.state = FAILED
-            self._error = f"The search failed: {outcome.error}"
+        with self.table.hold_sync():  # rows, timeline, advice and buttons: one message
+            if outcome.error is not None:
+                self.state = FAILED
+                self._error = f"The search failed: {outcome.error}"
+                self._draw()
+                return
+            self.opportunities = list(outcome.matched)
+            self.state = DONE if search_key(self._request) == self._searched_key else STALE
+            self._advice = trade_off(
+                outcome.matched,
+                outcome.request.datetime,
+                outcome.request.filter,
+                outcome.unfiltered,
+            ).lines()
+            columns = columns_for(self.opportunities, self._product, self.time_zone)
+            self.table.set_opportunities(self.opportunities, columns, selected=-1)
             self._draw()
-            return
-        self.opportunities = list(outcome.matched)
-        self.state = DONE if search_key(self._request) == self._searched_key else STALE
-        self._advice = trade_off(
-            outcome.matched, outcome.request.datetime, outcome.request.filter, outcome.unfiltered
-        ).lines()
-        self._show_results()
-        self._draw()
-
-    def _show_results(self) -> None:
-        columns = columns_for(self.opportunities, self._product, self.time_zone)
-        interval = self.outcome.request.datetime if self.outcome is not None else None
-        self.table.set_opportunities(self.opportunities, columns, selected=-1)
-        self.timeline.show(interval, self.opportunities)
         self.footprints.show(self.opportunities)
 
     def _mark_stale(self) -> None:
@@ -351,12 +355,9 @@ class OpportunitySection(widgets.VBox):
             self.state = UNAVAILABLE if self.state != SEARCHING else self.state
         elif self.state in (UNAVAILABLE, WAITING, READY):
             self.state = READY if self._request is not None else WAITING
-        self.timeline.layout.display = (
-            None
-            if available and self.outcome is not None and self.outcome.error is None
-            else "none"
-        )
+        shown = available and self.outcome is not None and self.outcome.error is None
         with self.table.hold_sync():
+            self.table.timeline = timeline_spec(self.outcome.request.datetime) if shown else {}
             self.table.controls = view.controls(self)
             self.table.status = view.status_line(self)
             self.table.notes = view.notes(self)

@@ -2,7 +2,9 @@
 
 The same anywidget front end (``order_browser/table.js``, through ``RecordTable``): one synced
 list of plain records, sorting in the front end (numbers as numbers), selection by click or
-arrow keys synced back as ``selected``, every string set with ``textContent``.
+arrow keys synced back as ``selected``, every string set with ``textContent``. The same front
+end draws the timeline strip under the rows (``timeline``, see ``timeline.py``): one widget
+model shows the controls, the advice, the rows and the strip.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from stat_widgets.models import Opportunity
 from stat_widgets.widgets.opportunities.rows import cell_text, opportunity_rows
+from stat_widgets.widgets.opportunities.timeline import marks, window_at
 from stat_widgets.widgets.order_browser.table import RecordTable
 
 
@@ -38,7 +41,7 @@ class OpportunityTable(RecordTable):
         selected: int = -1,
     ) -> None:
         """Show ``opportunities`` in ``columns`` (see ``rows.columns_for``), in one message to
-        the front end."""
+        the front end (on the timeline too, once ``timeline`` is set: ``timeline_spec``)."""
         self.opportunities = list(opportunities)
         with self.hold_sync():
             self.columns = [list(c) for c in columns]
@@ -58,6 +61,17 @@ class OpportunityTable(RecordTable):
     def click_row(self, index: int) -> None:
         """What a click on row ``index`` (into the listing) does in the front end."""
         self.selected = index
+
+    def timeline_marks(self) -> list[tuple[int, float, float]]:
+        """``(index, x, width)`` of each window's mark on the strip (``WIDTH`` units wide)."""
+        return marks(self.timeline, self.records)
+
+    def click_timeline(self, x: float) -> None:
+        """What a click at ``x`` (strip units, 0 to 1000) on the timeline does in the front
+        end: select the nearest window, or nothing when none is within ``PICK``."""
+        index = window_at(self.timeline, self.records, x)
+        if index >= 0:
+            self.selected = index
 
 
 __all__ = ["OpportunityTable"]

@@ -7,12 +7,19 @@ filter keeps on its own ("view:off_nadir <= 10 leaves 2 of 9 windows"), strictes
 clause on something a window cannot know yet (the cloud cover of a scene not yet taken) is
 said to be kept for the order, not counted as a loss. Clauses are applied with ``cql2``'s own
 reduction (``Expr.reduce``), the same way ``models.filter_match`` drops windows.
+
+The interval is the other choice: one line says which half of it holds the matching windows
+("its first half (to 2031-06-04 12:00 UTC) holds 2 of the 9 windows, its second half 7"), so
+a person sees what a shorter interval would cost, and when every window lies in one half, that
+the interval can be halved for free. Only what was searched is counted: how many windows a
+longer interval would add is not known without searching it, and is not guessed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import cql2
@@ -71,6 +78,36 @@ class TradeOff:
     matched: int
     interval: TimeInterval
     effects: tuple[ClauseEffect, ...] = ()
+    #: The starts of the matching windows (where in the interval they lie).
+    starts: tuple[datetime, ...] = ()
+
+    @property
+    def halves(self) -> tuple[datetime, int, int] | None:
+        """The interval's midpoint and how many matching windows start before and after it
+        (None for an open interval or no window)."""
+        start, end = self.interval.start, self.interval.end
+        if start is None or end is None or not self.starts:
+            return None
+        middle = start + (end - start) / 2
+        early = sum(s < middle for s in self.starts)
+        return middle, early, len(self.starts) - early
+
+    def interval_line(self) -> str:
+        """Which half of the interval holds the windows ("" when there is nothing to say)."""
+        halves = self.halves
+        if halves is None:
+            return ""
+        middle, early, late = halves
+        at = middle.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        line = (
+            f"Interval: its first half (to {at}) holds {early} of the {_windows(early + late)}, "
+            f"its second half {late}"
+        )
+        if not early:
+            return line + f"; starting it at {at} keeps them all."
+        if not late:
+            return line + f"; ending it at {at} keeps them all."
+        return line + "."
 
     @property
     def strictest(self) -> ClauseEffect | None:
@@ -85,7 +122,7 @@ class TradeOff:
         days = _days(self.interval)
         span = f"{days:g} day{'s' if days != 1 else ''}"
         if self.total is None:
-            return [f"{_windows(self.matched)} match in {span}."]
+            return [f"{_windows(self.matched)} match in {span}.", *self._interval_lines()]
         if self.total == 0:
             return [f"No window in {span} even without a filter: widen the interval or the area."]
         lines = [
@@ -110,7 +147,11 @@ class TradeOff:
                 lines.append(f"{effect.text} leaves {effect.kept} of {self.total}.")
         if self.matched == 0 and strictest is None:
             lines.append("Widen the interval for more windows.")
-        return lines
+        return lines + self._interval_lines()
+
+    def _interval_lines(self) -> list[str]:
+        line = self.interval_line()
+        return [line] if line else []
 
 
 def _windows(count: int) -> str:
@@ -131,8 +172,9 @@ def trade_off(
 ) -> TradeOff:
     """The trade-off of a search whose filtered result is ``matched`` and whose interval,
     searched without the filter, gave ``unfiltered`` (None when it was not searched)."""
+    starts = tuple(o.start for o in matched)
     if unfiltered is None:
-        return TradeOff(None, len(matched), interval)
+        return TradeOff(None, len(matched), interval, starts=starts)
     effects = []
     for clause in clauses(search_filter):
         verdicts = [verdict(clause, o.properties) for o in unfiltered]
@@ -143,7 +185,7 @@ def trade_off(
                 undecided=sum(v is None for v in verdicts),
             )
         )
-    return TradeOff(len(unfiltered), len(matched), interval, tuple(effects))
+    return TradeOff(len(unfiltered), len(matched), interval, tuple(effects), starts)
 
 
 __all__ = ["ClauseEffect", "TradeOff", "clause_text", "clauses", "trade_off", "verdict"]

@@ -70,6 +70,8 @@ def status_line(self: Any) -> str:
 def notes(self: Any) -> list[dict[str, Any]]:
     """The lines under the buttons: the error with Retry, staleness, advice, the choice."""
     notes: list[dict[str, Any]] = []
+    if self.feedback.text:  # what the form said about this section's field
+        notes.append({"text": self.feedback.text, "kind": "error"})
     if self._error and self.state == FAILED:
         notes.append({"text": self._error, "kind": "error", "action": "retry", "label": "Retry"})
     if self.state == STALE:

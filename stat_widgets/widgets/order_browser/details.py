@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from stat_widgets.client import StatClient
 from stat_widgets.errors import InvalidResponseError, NotFoundError, StatError
-from stat_widgets.models import Order, StatusRecord
+from stat_widgets.models import Opportunity, Order, StatusRecord
 from stat_widgets.widgets import _html
 from stat_widgets.widgets.order_browser.pager import describe_error
 from stat_widgets.widgets.order_browser.status import STATUS_CSS, status_badge
@@ -102,20 +102,29 @@ def history_html(statuses: Sequence[StatusRecord] | None, note: str = "") -> str
     return "<table>" + "".join(rows) + "</table>"
 
 
-def window_html(order: Order) -> str:
-    """For an order made from an opportunity (STAPI ``opportunity_properties``): the window it
-    orders, and the satellite and angles it was offered with; "" for any other order."""
+def window_html(order: Order, chosen: Opportunity | None = None) -> str:
+    """For an order made from an opportunity: the window it orders, and the satellite and
+    angles it was offered with; "" for any other order. The server says so in STAPI's
+    ``opportunity_properties``; a server that does not echo them (or a STAT draft server,
+    which has no search) still shows the window ``chosen`` when the order was made from it in
+    this session (``OrderApp`` remembers it), provided the order's interval is that window."""
     offered = (order.model_extra or {}).get("opportunity_properties")
-    if not isinstance(offered, dict) or not offered or order.request is None:
+    window = order.request.datetime if order.request is not None else None
+    if isinstance(offered, dict) and offered and window is not None:
+        said = ""
+    elif chosen is not None and window in (None, chosen.datetime):
+        offered, window = chosen.properties, chosen.datetime
+        said = " as chosen here (the server does not say)"
+    else:
         return ""
-    said = []
+    details = []
     for label, names, unit in _OFFERED:
         value = next((offered[n] for n in names if n in offered), None)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            said.append(f"{label} {value:.1f}{unit}")
+            details.append(f"{label} {value:.1f}{unit}")
         elif isinstance(value, str):
-            said.append(f"{label} {value}")
-    text = f"Ordered window: {order.request.datetime}" + (f" ({', '.join(said)})" if said else "")
+            details.append(f"{label} {value}")
+    text = f"Ordered window: {window}" + (f" ({', '.join(details)})" if details else "") + said
     return f"<p style='margin: 4px 0;'><b>{_html.escape(text)}</b></p>"
 
 
@@ -127,13 +136,16 @@ _OFFERED = (
 
 
 def details_html(
-    order: Order, statuses: Sequence[StatusRecord] | None, history_note: str = ""
+    order: Order,
+    statuses: Sequence[StatusRecord] | None,
+    history_note: str = "",
+    chosen: Opportunity | None = None,
 ) -> str:
     return "".join(
         [
             STATUS_CSS,
             f"<h4 style='margin: 4px 0;'>Order {_html.escape(order.id)}</h4>",
-            window_html(order),
+            window_html(order, chosen),
             fields_html(order),
             "<h4 style='margin: 8px 0 2px;'>Links</h4>",
             links_html(order),
@@ -162,6 +174,8 @@ class OrderDetails(widgets.VBox):
         self.html = widgets.HTML(_html.muted("Select an order to see its details."))
         self.order: Order | None = None
         self.statuses: list[StatusRecord] | None = None
+        #: order id → the window it was made from in this session (``OrderApp`` fills it)
+        self.windows: dict[str, Opportunity] = {}
         self.children = (self.html,)
 
     def show(
@@ -169,7 +183,7 @@ class OrderDetails(widgets.VBox):
     ) -> None:
         self.order = order
         self.statuses = None if statuses is None else list(statuses)
-        self.html.value = details_html(order, statuses, history_note)
+        self.html.value = details_html(order, statuses, history_note, self.windows.get(order.id))
 
     def load(self, client: StatClient, order_id: str) -> Order | None:
         """Read ``order_id`` and its history from ``client`` and show them; a failure is shown
@@ -202,4 +216,5 @@ __all__ = [
     "history_html",
     "links_html",
     "statuses_of",
+    "window_html",
 ]

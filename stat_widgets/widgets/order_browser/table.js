@@ -26,8 +26,9 @@ function render({ model, el }) {
   table.append(head, body);
   const empty = make("div", "sot-empty sot-muted", model.get("empty_text"));
   const legend = make("div", "sot-legend");
+  const strip = make("div", "sot-timeline");
   scroll.append(table, empty);
-  el.append(bars, notes, scroll, legend);
+  el.append(bars, notes, scroll, strip, legend);
   const send = (control, value) => model.send({ control, value });
   let shown = []; // row indices, in display order
   let stageOf = {};
@@ -214,6 +215,87 @@ function render({ model, el }) {
     select(shown[Math.min(shown.length - 1, Math.max(0, to))]);
   });
 
+  // -- the timeline: each row a mark across an interval (timeline: {start, end, at, length},
+  // Unix seconds and the keys of the columns holding each row's start and length). Drawn here
+  // from the rows, so a mark costs no bytes; a click picks the nearest mark (within PICK of
+  // the strip's 1000 units), as OpportunityTable.click_timeline does in Python.
+  const NS = "http://www.w3.org/2000/svg", W = 1000, H = 44, S = 24, MIN = 1.5, PICK = 10;
+  const DAY = 86400;
+  const svgNode = (tag, attrs, parent) => {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (parent) parent.append(e);
+    return e;
+  };
+  function marks() { // [row index, x, width] of every row with a numeric start
+    const t = model.get("timeline"), rows = model.get("rows");
+    const a = at(t.at), d = at(t.length), span = Math.max(t.end - t.start, 1);
+    const x = (s) => Math.min(W, Math.max(0, ((s - t.start) / span) * W));
+    const found = [];
+    rows.forEach((r, i) => {
+      if (a < 0 || typeof r[a] !== "number") return;
+      const x0 = x(r[a]), x1 = x(r[a] + (d >= 0 && typeof r[d] === "number" ? r[d] : 0));
+      found.push([i, x0, Math.max(x1 - x0, MIN)]);
+    });
+    return found;
+  }
+  function nearest(x) {
+    let best = -1, gap = PICK + 1e-9;
+    for (const [i, x0, w] of marks()) {
+      const g = Math.max(x0 - x, 0, x - x0 - w);
+      if (g < gap) { best = i; gap = g; }
+    }
+    return best;
+  }
+  function drawTimeline() {
+    const t = model.get("timeline");
+    const on = !!t && typeof t.start === "number" && typeof t.end === "number";
+    strip.style.display = on ? "" : "none";
+    if (!on) return strip.replaceChildren();
+    const found = marks(), selected = model.get("selected");
+    const svg = svgNode("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none",
+      width: "100%", height: H, role: "img" });
+    svg.setAttribute("aria-label", `${found.length} across the interval; click one to choose it`);
+    svgNode("rect", { class: "bg", x: 0, y: 0, width: W, height: S }, svg);
+    const x = (s) => ((s - t.start) / Math.max(t.end - t.start, 1)) * W;
+    const ticks = [], step = (t.end - t.start) / DAY <= 31 ? DAY : 7 * DAY;
+    for (let s = Math.ceil(t.start / DAY) * DAY; s <= t.end && ticks.length < 200; s += step) {
+      ticks.push(s);
+    }
+    const every = Math.max(1, Math.floor(ticks.length / 10));
+    ticks.forEach((s, k) => {
+      const at = x(s).toFixed(1);
+      svgNode("line", { x1: at, x2: at, y1: S, y2: S + 4 }, svg);
+      if (k % every === 0 && x(s) < W - 30) {
+        const label = svgNode("text", { x: (x(s) + 2).toFixed(1), y: H - 4 }, svg);
+        label.textContent = new Date(s * 1000).toISOString().slice(5, 10);
+      }
+    });
+    let chosen = null;
+    for (const [i, x0, w] of found) {
+      if (i === selected) { chosen = [i, x0, w]; continue; }
+      const mark = svgNode("rect", { class: "w", x: x0.toFixed(1), y: 3, width: w.toFixed(1),
+        height: S - 6 }, svg);
+      mark.dataset.index = String(i);
+    }
+    if (chosen) { // on top, taller, with the row's cells as its tooltip
+      const [i, x0, w] = chosen;
+      const mark = svgNode("rect", { class: "sel", x: (x0 - 1).toFixed(1), y: 0,
+        width: (w + 2).toFixed(1), height: S }, svg);
+      mark.dataset.index = String(i);
+      const row = model.get("rows")[i];
+      const title = svgNode("title", {}, mark);
+      title.textContent = model.get("columns").map((c, j) => shownText(c, row, j)).join(", ");
+    }
+    strip.replaceChildren(svg);
+  }
+  strip.addEventListener("click", (event) => {
+    const svg = strip.firstChild, box = svg && svg.getBoundingClientRect();
+    if (!box || !box.width) return;
+    const i = nearest(((event.clientX - box.left) / box.width) * W);
+    if (i >= 0) select(i);
+  });
+
   // -- the legend: each stage's colour and statuses (the same table in Python drives both) ---
   function drawStages() {
     stageOf = {};
@@ -235,8 +317,9 @@ function render({ model, el }) {
   on(["columns", "sort"], () => { drawHead(); drawBody(); });
   on(["rows"], drawBody);
   on(["selected"], drawSelected);
+  on(["timeline", "rows", "columns", "selected"], drawTimeline);
   on(["stages"], () => { drawStages(); drawBody(); });
-  drawStages(); drawControls(); drawNotes(); drawHead(); drawBody();
+  drawStages(); drawControls(); drawNotes(); drawHead(); drawBody(); drawTimeline();
 }
 
 export default { render };

@@ -80,6 +80,9 @@ class RecordTable(anywidget.AnyWidget):
 
     _esm = traitlets.Unicode(asset("table_loader.js")).tag(sync=True)
     _code = traitlets.Instance(TableCode).tag(sync=True, **widgets.widget_serialization)
+    #: What anywidget's front end keys the widget by (``AnyWidget.__init__`` would add it per
+    #: instance; every record table shares the one id).
+    _anywidget_id = traitlets.Unicode("stat_widgets.RecordTable").tag(sync=True)
 
     columns = traitlets.List(
         [list(c) for c in COLUMNS], help="[key, label] of each column, in display order"
@@ -109,9 +112,18 @@ class RecordTable(anywidget.AnyWidget):
     empty_text = traitlets.Unicode("No orders to show.", help="shown when there are no rows").tag(
         sync=True
     )
+    timeline = traitlets.Dict(
+        help="{start, end, at, length}: each row drawn as a mark across [start, end] (Unix "
+        "seconds) from its columns at and length, clickable; {} for none"
+    ).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**{"_code": table_code(), **kwargs})
+        # ``AnyWidget.__init__`` adds ``_esm``, ``_css`` and ``_anywidget_id`` to each instance
+        # with ``add_traits``, which makes a new class per instance: a millisecond, most of a
+        # table's build, and a class kept per table. Here they are class traits (the code and
+        # stylesheet travel once per kernel in ``_code``), so the ``DOMWidget``'s own
+        # ``__init__`` is all that is left to do. docs/decisions.md says why.
+        widgets.DOMWidget.__init__(self, **{"_code": table_code(), **kwargs})
         self._handlers: list[Callable[[str, Any], None]] = []
         self.on_msg(self._on_front_end_msg)
 
