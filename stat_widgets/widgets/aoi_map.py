@@ -126,7 +126,7 @@ class AOIMap(ClosesTree, widgets.VBox):
                 widgets.VBox([self.paste_text, self.paste_button]),
                 widgets.VBox([widgets.HBox(list(self.bbox_inputs.values())), self.bbox_button]),
             ],
-            titles=("Upload", "Paste GeoJSON / WKT", "Bounding box"),
+            titles=("Upload", "GeoJSON / WKT", "Bounding box"),
         )
         super().__init__(
             [

@@ -74,7 +74,12 @@ class IntervalPicker(ClosesTree, widgets.VBox):
         )
         self.start = widgets.NaiveDatetimePicker(description="Start")
         self.end = widgets.NaiveDatetimePicker(description="End")
-        self.open_end = widgets.Checkbox(value=False, description="Open end (no end date)")
+        self.open_end = widgets.Checkbox(  # not indented, as wide as its text: never cut off
+            value=False,
+            description="Open end (no end date)",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
         self.preset_buttons = {
             label: widgets.Button(description=label, tooltip=f"From now, {label.lower()}")
             for label in PRESETS
