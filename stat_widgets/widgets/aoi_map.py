@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.aoi_draw import DrawTool
@@ -97,14 +97,14 @@ class AOIMap(ClosesTree, widgets.VBox):
         #: The Geoman control and what the person drew with it (``aoi_draw``).
         self.drawing = DrawTool(self.map, self._on_drawn, points=self.accept_points)
         self.go_to_box = GoToBox(self.map)
-        self.summary = widgets.HTML(_html.muted(_NO_AOI))
+        self.summary = _shared.html(_html.muted(_NO_AOI))
         #: The one label for what is wrong with the AOI: the input itself, the product's limits
         #: (``error``) and what the server said about ``geometry`` (routed by the form).
         self.feedback = ErrorLabel()
         self.error_label = self.feedback  # the same label, under its older name
         self._product: Product | None = None
 
-        self.clear_button = widgets.Button(description="Clear AOI", icon="trash")
+        self.clear_button = _shared.button(description="Clear AOI", icon="trash")
         #: Upload, paste, bounding box: each tab's controls are made when first shown or used.
         self.sources = AOISources(
             on_upload=self._on_upload, on_paste=self.use_text, on_bbox=self.use_bbox
@@ -113,7 +113,7 @@ class AOIMap(ClosesTree, widgets.VBox):
             [
                 self.go_to_box,
                 self.map,
-                widgets.HBox([self.summary, self.clear_button]),
+                _shared.hbox([self.summary, self.clear_button]),
                 self.feedback,
                 self.sources,
             ],

@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from stat_widgets.widgets import _shared
+
 UPLOAD, PASTE, BBOX = 0, 1, 2
 TITLES = ("Upload", "Paste GeoJSON / WKT", "Bounding box")
 BBOX_NAMES = ("west", "south", "east", "north")
@@ -62,7 +64,7 @@ class AOISources(widgets.Tab):
             placeholder='{"type": "Polygon", ...}  or  POLYGON ((...))',
             layout=widgets.Layout(width="100%", height="6em"),
         )
-        button = widgets.Button(description="Use pasted AOI", icon="check")
+        button = _shared.button(description="Use pasted AOI", icon="check")
         button.on_click(lambda _b: self._on_paste(text.value))
         return {"text": text, "button": button}, [text, button]
 
@@ -71,9 +73,9 @@ class AOISources(widgets.Tab):
             name: widgets.FloatText(description=name, layout=widgets.Layout(width="11em"))
             for name in BBOX_NAMES
         }
-        button = widgets.Button(description="Use bbox", icon="check")
+        button = _shared.button(description="Use bbox", icon="check")
         button.on_click(lambda _b: self._on_bbox(*(inputs[n].value for n in BBOX_NAMES)))
-        return {"inputs": inputs, "button": button}, [widgets.HBox(list(inputs.values())), button]
+        return {"inputs": inputs, "button": button}, [_shared.hbox(list(inputs.values())), button]
 
 
 __all__ = ["BBOX", "PASTE", "UPLOAD", "AOISources"]
