@@ -21,21 +21,23 @@ from typing import Any
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle  # not exported at the top level
 
-_KINDS: dict[str, type[widgets.Widget]] = {
-    "layout": widgets.Layout,
-    "html": HTMLStyle,
-    "button": widgets.ButtonStyle,
+#: The shared models by name: what each is, and the values it is made with.
+_KINDS: dict[str, tuple[type[widgets.Widget], dict[str, str]]] = {
+    "layout": (widgets.Layout, {}),
+    "layout_auto": (widgets.Layout, {"width": "auto"}),  # a button as wide as its text
+    "html": (HTMLStyle, {}),
+    "button": (widgets.ButtonStyle, {}),
 }
-_made: dict[tuple[str, tuple[tuple[str, str], ...]], widgets.Widget] = {}
+_made: dict[str, widgets.Widget] = {}
 
 
-def shared(kind: str, **css: str) -> Any:
-    """The shared model of ``kind`` (``"layout"``, ``"html"``, ``"button"``) with ``css``
-    (``shared("layout", width="auto")``): one per kind and set of values."""
-    key = (kind, tuple(sorted(css.items())))
-    model = _made.get(key)
+def shared(kind: str) -> Any:
+    """The shared model ``kind`` (a name of ``_KINDS``: ``"layout"``, ``"layout_auto"``,
+    ``"html"``, ``"button"``)."""
+    model = _made.get(kind)
     if model is None or getattr(model, "comm", None) is None:  # closed from outside
-        model = _made[key] = _KINDS[kind](**css)
+        cls, values = _KINDS[kind]
+        model = _made[kind] = cls(**values)
     return model
 
 

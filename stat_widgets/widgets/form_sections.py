@@ -126,7 +126,7 @@ class ProductSection(WidgetSection):
         self.reload_button = _shared.button(
             description="Reload products",
             icon="refresh",
-            layout=_shared.shared("layout", width="auto"),
+            layout=_shared.shared("layout_auto"),
         )
         box = _shared.hbox([self.picker, self.reload_button])
         super().__init__(context, box, source=self.picker)

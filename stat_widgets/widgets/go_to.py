@@ -61,7 +61,7 @@ class GoToBox(widgets.VBox):
             description="Go",
             icon="search",
             tooltip=ATTRIBUTION,
-            layout=_shared.shared("layout", width="auto"),
+            layout=_shared.shared("layout_auto"),
         )
         self.result = _shared.html()
         self.error_label = ErrorLabel()
