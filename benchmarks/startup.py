@@ -13,6 +13,7 @@ form is made (the list of what it imported is in the note).
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import subprocess
 
@@ -46,6 +47,9 @@ def server_modules_after(code: str) -> list[str]:
 
 
 def figure(repeat: int = 7) -> list[Row]:
+    # Compiled bytecode on both sides, as after a pip install (which compiles ipyleaflet): with
+    # PYTHONDONTWRITEBYTECODE set, a checkout would compile the package from source each run.
+    compileall.compile_dir(REPO / "stat_widgets", quiet=1)
     leaked = server_modules_after(OURS)
     leaked_form = server_modules_after(FORM)
     first_use = modules_after(FORM, FIRST_USE_MODULES)

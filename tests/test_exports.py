@@ -128,7 +128,13 @@ def test_importing_the_form_leaves_the_client_and_models_for_first_use() -> None
     ipyleaflet; httpx, pydantic, shapely, cql2 and the order browser load when a form is made,
     and then the form works as before (the widget tests build hundreds)."""
     later = ("httpx", "pydantic", "shapely", "cql2", "jsonschema", "fastapi")
-    ours = ("stat_widgets.client", "stat_widgets.models.order", "stat_widgets.widgets.app")
+    ours = (
+        "stat_widgets.client",
+        "stat_widgets.models.order",
+        "stat_widgets.widgets.app",
+        "stat_widgets.widgets.opportunities.section",
+        "stat_widgets.widgets.order_browser.browser",
+    )
     code = "from stat_widgets import OrderForm"
     assert _modules_after(code, (*later, *ours, "ipyleaflet")) == {"ipyleaflet"}
     made = _modules_after(

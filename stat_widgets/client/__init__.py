@@ -1,8 +1,9 @@
-"""HTTP clients for STAT draft and STAPI v0.1.0 servers (sync and async, over httpx)."""
+"""HTTP clients for STAT draft and STAPI v0.1.0 servers (sync and async, over httpx).
 
-from stat_widgets.client._http import RetryPolicy
-from stat_widgets.client.aio import AsyncStatClient
-from stat_widgets.client.dialects import STAPI, STAT
-from stat_widgets.client.sync import StatClient
+Names load on first use (their list is ``__init__.pyi``): a form, which uses ``StatClient``,
+does not load the async client.
+"""
 
-__all__ = ["STAPI", "STAT", "AsyncStatClient", "RetryPolicy", "StatClient"]
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -10,6 +10,7 @@ import httpx
 
 from stat_widgets._fetch import ACCEPT_ENCODING, MAX_RESPONSE_BYTES
 from stat_widgets._origins import OriginAuth, basic_header
+from stat_widgets._tls import ssl_context
 
 from ._core import ClientCore
 from ._http import JSON_ACCEPT, Protocol, Redactor, RetryPolicy
@@ -135,6 +136,7 @@ class ClientBase:
             "auth": self._auth,
             "timeout": self._timeout,
             "transport": transport,
+            "verify": ssl_context(),  # one per process: making one is most of a client's cost
             "follow_redirects": False,  # _fetch follows them, deciding credentials per hop
         }
 

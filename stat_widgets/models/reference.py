@@ -92,6 +92,7 @@ def resolve_reference(
     import orjson
 
     from stat_widgets import _fetch, _origins
+    from stat_widgets._tls import ssl_context
 
     url, _, pointer = ref.partition("#")
     budget = _fetch.Budget(max_bytes, deadline)
@@ -104,7 +105,9 @@ def resolve_reference(
     def refused(message: str) -> ValidationError:
         return ValidationError(f"could not fetch {url}: {message}", field=REFERENCE_FIELD)
 
-    with httpx.Client(auth=auth, headers=accept, timeout=deadline, trust_env=False) as http:
+    tls = ssl_context(trust_env=False)  # one per process (stat_widgets._tls)
+    options = {"auth": auth, "headers": accept, "timeout": deadline, "trust_env": False}
+    with httpx.Client(verify=tls, **options) as http:
         _fetch.bound_client(http, _origins.AddressPolicy.beside(api_url, allow_hosts))
         try:
             response = _fetch.send(http, "GET", url, budget)

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import FieldError, ValidationError
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 
 
 class ErrorLabel(widgets.HTML):
@@ -24,8 +24,10 @@ class ErrorLabel(widgets.HTML):
     own = traitlets.Unicode("", help="the section's own finding about its input")
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.add_class("stat-widgets-error")
+        # the class, the shared layout and style and the (empty) text in the creation message,
+        # rather than in updates after it
+        shared = {"layout": _shared.shared("layout"), "style": _shared.shared("html")}
+        super().__init__(**{**shared, "_dom_classes": ("stat-widgets-error",), **kwargs})
         self._render()
 
     @traitlets.observe("message", "own")

@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 
 #: The field of the reason that names no section (the server's general complaints).
 REVIEW = "review"
@@ -20,7 +20,7 @@ def heading_html(text: str) -> str:
 
 
 def heading(text: str) -> widgets.HTML:
-    return widgets.HTML(heading_html(text))
+    return _shared.html(heading_html(text))
 
 
 def descendants(root: widgets.Widget) -> list[widgets.Widget]:

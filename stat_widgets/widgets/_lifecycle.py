@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 
 import ipywidgets as widgets
 
+from stat_widgets.widgets._shared import is_shared
+
 
 def _widgets_in(value: object) -> Iterator[widgets.Widget]:
     if isinstance(value, widgets.Widget):
@@ -44,7 +46,7 @@ def close_tree(*roots: widgets.Widget, keep: Iterable[widgets.Widget] = ()) -> N
     """Close ``roots`` and every widget reachable through their synced traits (``children``,
     ``layout``, ``style``, ``layers``, ``controls``, ...) or their ``_closes_with()``, each
     once; widgets in ``keep`` (and what only they reach) are left open, for parts owned by
-    someone else."""
+    someone else, and so are the layouts and styles other widgets share (``_shared``)."""
     kept = {id(w) for w in keep}
     seen: set[int] = set()
     stack = [w for w in roots if id(w) not in kept]
@@ -55,7 +57,7 @@ def close_tree(*roots: widgets.Widget, keep: Iterable[widgets.Widget] = ()) -> N
             continue
         seen.add(id(widget))
         order.append(widget)
-        stack.extend(w for w in _reachable(widget) if id(w) not in kept)
+        stack.extend(w for w in _reachable(widget) if id(w) not in kept and not is_shared(w))
     for widget in order:
         widgets.Widget.close(widget)  # the model itself; subclasses' close() may recurse here
 

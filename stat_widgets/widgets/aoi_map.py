@@ -18,10 +18,11 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.aoi_draw import DrawTool
+from stat_widgets.widgets.aoi_sources import BBOX, PASTE, UPLOAD, AOISources
 from stat_widgets.widgets.go_to import GoToBox
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 from stat_widgets.widgets.world_layer import add_world
@@ -96,52 +97,51 @@ class AOIMap(ClosesTree, widgets.VBox):
         #: The Geoman control and what the person drew with it (``aoi_draw``).
         self.drawing = DrawTool(self.map, self._on_drawn, points=self.accept_points)
         self.go_to_box = GoToBox(self.map)
-        self.summary = widgets.HTML(_html.muted(_NO_AOI))
+        self.summary = _shared.html(_html.muted(_NO_AOI))
         #: The one label for what is wrong with the AOI: the input itself, the product's limits
         #: (``error``) and what the server said about ``geometry`` (routed by the form).
         self.feedback = ErrorLabel()
         self.error_label = self.feedback  # the same label, under its older name
         self._product: Product | None = None
 
-        self.upload = widgets.FileUpload(
-            accept=".geojson,.json,.wkt,.txt,application/geo+json,application/json",
-            multiple=False,
-            description="GeoJSON file",
-        )
-        self.paste_text = widgets.Textarea(
-            placeholder='{"type": "Polygon", ...}  or  POLYGON ((...))',
-            layout=widgets.Layout(width="100%", height="6em"),
-        )
-        self.paste_button = widgets.Button(description="Use pasted AOI", icon="check")
-        self.bbox_inputs = {
-            name: widgets.FloatText(description=name, layout=widgets.Layout(width="11em"))
-            for name in ("west", "south", "east", "north")
-        }
-        self.bbox_button = widgets.Button(description="Use bbox", icon="check")
-        self.clear_button = widgets.Button(description="Clear AOI", icon="trash")
-
-        self.sources = widgets.Tab(
-            children=[
-                widgets.VBox([self.upload]),
-                widgets.VBox([self.paste_text, self.paste_button]),
-                widgets.VBox([widgets.HBox(list(self.bbox_inputs.values())), self.bbox_button]),
-            ],
-            titles=("Upload", "GeoJSON / WKT", "Bounding box"),
+        self.clear_button = _shared.button(description="Clear AOI", icon="trash")
+        #: Upload, paste, bounding box: each tab's controls are made when first shown or used.
+        self.sources = AOISources(
+            on_upload=self._on_upload, on_paste=self.use_text, on_bbox=self.use_bbox
         )
         super().__init__(
             [
                 self.go_to_box,
                 self.map,
-                widgets.HBox([self.summary, self.clear_button]),
+                _shared.hbox([self.summary, self.clear_button]),
                 self.feedback,
                 self.sources,
             ],
             **kwargs,
         )
-        self.upload.observe(self._on_upload, names="value")
-        self.paste_button.on_click(lambda _b: self.use_text(self.paste_text.value))
-        self.bbox_button.on_click(lambda _b: self.use_bbox(*self._bbox_values()))
         self.clear_button.on_click(lambda _b: self.clear())
+
+    # -- the tabs' controls (made on first use) ------------------------------------------------
+
+    @property
+    def upload(self) -> widgets.FileUpload:
+        return self.sources.page(UPLOAD)["upload"]
+
+    @property
+    def paste_text(self) -> widgets.Textarea:
+        return self.sources.page(PASTE)["text"]
+
+    @property
+    def paste_button(self) -> widgets.Button:
+        return self.sources.page(PASTE)["button"]
+
+    @property
+    def bbox_inputs(self) -> dict[str, widgets.FloatText]:
+        return self.sources.page(BBOX)["inputs"]
+
+    @property
+    def bbox_button(self) -> widgets.Button:
+        return self.sources.page(BBOX)["button"]
 
     # -- public Python paths (the buttons call these) ------------------------------------------
 
@@ -219,10 +219,6 @@ class AOIMap(ClosesTree, widgets.VBox):
             )
             return
         self.use_text(text)
-
-    def _bbox_values(self) -> tuple[float, float, float, float]:
-        b = self.bbox_inputs
-        return (b["west"].value, b["south"].value, b["east"].value, b["north"].value)
 
     # -- state ---------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import traitlets
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models.filter_ops import by_label, offered
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree, close_tree
 
@@ -70,16 +70,16 @@ class FilterRow(ClosesTree, widgets.VBox):
             layout=widgets.Layout(width="16em"),
         )
         self.operator = widgets.Dropdown(layout=widgets.Layout(width="7em"))
-        self.value_box = widgets.HBox()
-        self.and_label = widgets.HTML("and")  # between the bounds of "between"
+        self.value_box = _shared.hbox()
+        self.and_label = _shared.html("and")  # between the bounds of "between"
         self.remove_button = widgets.Button(
             icon="times", tooltip="Remove this filter", layout=widgets.Layout(width="3em")
         )
-        self.hint = widgets.HTML()
+        self.hint = _shared.html()
         self.error_label = ErrorLabel()
         super().__init__(
             [
-                widgets.HBox([self.property, self.operator, self.value_box, self.remove_button]),
+                _shared.hbox([self.property, self.operator, self.value_box, self.remove_button]),
                 self.hint,
                 self.error_label,
             ]
@@ -234,11 +234,11 @@ class FilterBuilder(ClosesTree, widgets.VBox):
 
     def __init__(self, constraints: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self.rows: list[FilterRow] = []
-        self.rows_box = widgets.VBox()
-        self.add_button = widgets.Button(description="Add filter", icon="plus")
-        self.text_view = widgets.HTML()
-        self.json_view = widgets.HTML()
-        self.notes_view = widgets.HTML()
+        self.rows_box = _shared.vbox()
+        self.add_button = _shared.button(description="Add filter", icon="plus")
+        self.text_view = _shared.html()
+        self.json_view = _shared.html()
+        self.notes_view = _shared.html()
         #: The one label for the filter as a whole: what no row is about (from ``error``) and
         #: messages about ``filter`` from the request validation or the server.
         self.feedback = ErrorLabel()

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import StatError
+from stat_widgets.widgets import _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
@@ -122,10 +123,12 @@ class ProductSection(WidgetSection):
     def __init__(self, context: SectionContext) -> None:
         self.picker = ProductPicker()
         #: The form asks the server again when this is clicked (it tells every section).
-        self.reload_button = widgets.Button(
-            description="Reload products", icon="refresh", layout=widgets.Layout(width="auto")
+        self.reload_button = _shared.button(
+            description="Reload products",
+            icon="refresh",
+            layout=_shared.shared("layout_auto"),
         )
-        box = widgets.HBox([self.picker, self.reload_button])
+        box = _shared.hbox([self.picker, self.reload_button])
         super().__init__(context, box, source=self.picker)
 
     def to_value(self, raw: Any) -> Any:

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import close_tree, replace_children
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
@@ -57,10 +57,13 @@ class GoToBox(widgets.VBox):
             layout=widgets.Layout(width="24em"),
         )
         self.text.add_class("stat-widgets-go-to")
-        self.go_button = widgets.Button(
-            description="Go", icon="search", tooltip=ATTRIBUTION, layout={"width": "auto"}
+        self.go_button = _shared.button(
+            description="Go",
+            icon="search",
+            tooltip=ATTRIBUTION,
+            layout=_shared.shared("layout_auto"),
         )
-        self.result = widgets.HTML()
+        self.result = _shared.html()
         self.error_label = ErrorLabel()
         self.alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
         # Tiny, and sent again on each move; never part of the world layer.
@@ -72,7 +75,7 @@ class GoToBox(widgets.VBox):
         map_.add(self.marker)
         super().__init__(
             [
-                widgets.HBox([self.text, self.go_button, self.error_label]),
+                _shared.hbox([self.text, self.go_button, self.error_label]),
                 self.result,
                 self.alternatives,
             ],

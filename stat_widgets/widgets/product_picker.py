@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree
 
@@ -98,7 +98,7 @@ class ProductPicker(ClosesTree, widgets.VBox):
             description="Product",
             layout=widgets.Layout(width="max-content", min_width="24em"),
         )
-        self.details = widgets.HTML(product_details_html(None))
+        self.details = _shared.html(product_details_html(None))
         #: The one label for the product: why the list failed (``error``) and messages about
         #: ``product_id`` from the request validation or the server.
         self.feedback = ErrorLabel()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.reasons import ReasonList
@@ -98,17 +98,17 @@ class RequestReview(ClosesTree, widgets.VBox):
     """Summary, JSON preview, Submit button and the result of the last submission."""
 
     def __init__(self, **kwargs: Any) -> None:
-        self.summary = widgets.HTML()
-        self.preview = widgets.HTML()
-        self.status = widgets.HTML()
-        self.submit_button = widgets.Button(
+        self.summary = _shared.html()
+        self.preview = _shared.html()
+        self.status = _shared.html()
+        self.submit_button = _shared.button(
             description="Submit order",
             icon="paper-plane",
             button_style="primary",
             disabled=True,
             tooltip="Submit the order shown above",
         )
-        self.result = widgets.HTML()
+        self.result = _shared.html()
         #: What stops the order, each item a button that shows its section.
         self.reasons = ReasonList()
         #: Errors that name no field of the form (the server's general complaints).
@@ -116,9 +116,9 @@ class RequestReview(ClosesTree, widgets.VBox):
         super().__init__(
             [
                 self.summary,
-                widgets.HTML("Request body to be sent:"),
+                _shared.html("Request body to be sent:"),
                 self.preview,
-                widgets.HBox([self.submit_button, self.status]),
+                _shared.hbox([self.submit_button, self.status]),
                 self.reasons,
                 self.error_label,
                 self.result,

@@ -212,6 +212,22 @@ def test_bbox(aoi: AOIMap) -> None:
     assert aoi.map.center == pytest.approx([50.05, 10.05])
 
 
+def test_a_tab_is_made_when_first_shown_and_then_works(aoi: AOIMap) -> None:
+    """The Paste and Bounding box tabs are empty until selected (fewer models to draw at first
+    paint); selecting one, as a click on its title does, makes its controls, which then work."""
+    paste_page, bbox_page = aoi.sources.children[1], aoi.sources.children[2]
+    assert aoi.sources.selected_index == 0 and aoi.sources.children[0].children == (aoi.upload,)
+    assert paste_page.children == () and bbox_page.children == ()
+
+    aoi.sources.set_state({"selected_index": 2})  # the browser's click on "Bounding box"
+    assert bbox_page.children[1] is aoi.bbox_button and paste_page.children == ()
+    for box, value in zip(bbox_page.children[0].children, (8, 50, 9, 51), strict=True):
+        box.value = value  # west, south, east, north, as shown
+    aoi.bbox_button.click()
+    assert aoi.geometry is not None and aoi.geometry["type"] == "Polygon"
+    assert aoi.sources.page(2) is aoi.sources.page(2)  # made once
+
+
 def test_inverted_bbox_names_the_side(aoi: AOIMap) -> None:
     for name, value in zip(("west", "south", "east", "north"), (11, 50, 10, 51), strict=True):
         aoi.bbox_inputs[name].value = value

@@ -93,3 +93,17 @@ def test_assigning_the_trait_updates_the_controls(picker: IntervalPicker) -> Non
     assert str(picker.value) == "2031-06-01T00:00:00Z/.."
     picker.value = None
     assert picker.start.value is None
+
+
+def test_the_zone_list_is_every_iana_zone_utc_first_each_loadable() -> None:
+    """Read from tzdata's index: the zones the machine knows, UTC first, nothing that is not a
+    zone (the system's ``localtime`` link), and each one usable as the picker's zone."""
+    import zoneinfo
+
+    zones = IntervalPicker(now=fixed_now).timezone.options
+    assert zones[0] == "UTC" and "Europe/Berlin" in zones and "localtime" not in zones
+    assert list(zones[1:]) == sorted(zones[1:]) and len(set(zones)) == len(zones)
+    known = zoneinfo.available_timezones() - {"localtime"}
+    assert len(known - set(zones)) <= 5  # the system's zone files and tzdata's release agree
+    for name in zones:
+        zoneinfo.ZoneInfo(name)

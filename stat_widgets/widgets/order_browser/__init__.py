@@ -3,26 +3,11 @@ reading and merging the providers' listings), an ``OrderTable`` (the rows and co
 front-end widget), a ``FootprintMap``, ``OrderDetails`` and an ``ExportPanel``.
 
 Imports go one way: ``browser`` imports the parts; no part imports ``browser``.
+
+Names load on first use (their list is ``__init__.pyi``): the opportunities section draws its
+footprints with ``footprint_map.StyledLayer`` without loading the browser, its pager and table.
 """
 
-from stat_widgets.widgets.order_browser.browser import OrderBrowser
-from stat_widgets.widgets.order_browser.details import OrderDetails
-from stat_widgets.widgets.order_browser.export import export_orders
-from stat_widgets.widgets.order_browser.export_panel import ExportPanel
-from stat_widgets.widgets.order_browser.footprint_map import FootprintMap
-from stat_widgets.widgets.order_browser.pager import Cursor, Filters, OrderPager, Row, View
-from stat_widgets.widgets.order_browser.table import OrderTable
+import lazy_loader
 
-__all__ = [
-    "Cursor",
-    "ExportPanel",
-    "Filters",
-    "FootprintMap",
-    "OrderBrowser",
-    "OrderDetails",
-    "OrderPager",
-    "OrderTable",
-    "Row",
-    "View",
-    "export_orders",
-]
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

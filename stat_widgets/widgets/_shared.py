@@ -1,0 +1,73 @@
+"""One ``Layout`` and one style model of each kind, shared by the package's widgets that never
+change their own look.
+
+ipywidgets gives every widget a new ``Layout`` and a new style model unless it is handed one:
+of the 227 models an ``OrderForm`` made, 83 were layouts and 47 styles, all empty. Each model is
+a message from the kernel and a model the front end builds before the form first appears.
+Sharing one model between widgets is how ipywidgets' own documentation styles several widgets
+alike ("Layout and Styling of Jupyter widgets"); here it is only for widgets whose layout and
+style nothing sets (labels, buttons, rows of controls). A widget whose layout is changed later
+(a section hidden with ``layout.display``) keeps its own.
+
+The shared models are made when this module is imported and stay open: ``close_tree`` leaves
+them to the widgets that still use them, and one closed from outside (``Widget.close_all()``)
+is made again for the next widget.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle  # not exported at the top level
+
+#: The shared models by name: what each is, and the values it is made with.
+_KINDS: dict[str, tuple[type[widgets.Widget], dict[str, str]]] = {
+    "layout": (widgets.Layout, {}),
+    "layout_auto": (widgets.Layout, {"width": "auto"}),  # a button as wide as its text
+    "html": (HTMLStyle, {}),
+    "button": (widgets.ButtonStyle, {}),
+}
+_made: dict[str, widgets.Widget] = {}
+
+
+def shared(kind: str) -> Any:
+    """The shared model ``kind`` (a name of ``_KINDS``: ``"layout"``, ``"layout_auto"``,
+    ``"html"``, ``"button"``)."""
+    model = _made.get(kind)
+    if model is None or getattr(model, "comm", None) is None:  # closed from outside
+        cls, values = _KINDS[kind]
+        model = _made[kind] = cls(**values)
+    return model
+
+
+def is_shared(widget: object) -> bool:
+    """Whether ``widget`` is one of the shared models (which ``close_tree`` leaves open)."""
+    return any(widget is model for model in _made.values())
+
+
+def html(value: str = "", **kwargs: Any) -> widgets.HTML:
+    """An ``HTML`` widget with the shared layout and style (unless given its own)."""
+    return widgets.HTML(value, **{"layout": shared("layout"), "style": shared("html"), **kwargs})
+
+
+def button(**kwargs: Any) -> widgets.Button:
+    """A ``Button`` with the shared layout and style (``button_style`` and ``icon`` are the
+    button's own traits, not its style model's)."""
+    return widgets.Button(**{"layout": shared("layout"), "style": shared("button"), **kwargs})
+
+
+def hbox(children: Any = (), **kwargs: Any) -> widgets.HBox:
+    """A row of widgets with the shared layout (a box whose layout is never changed)."""
+    return widgets.HBox(children, **{"layout": shared("layout"), **kwargs})
+
+
+def vbox(children: Any = (), **kwargs: Any) -> widgets.VBox:
+    """A column of widgets with the shared layout (a box whose layout is never changed)."""
+    return widgets.VBox(children, **{"layout": shared("layout"), **kwargs})
+
+
+for _kind in _KINDS:  # made now, so that a form's first widgets do not count them as theirs
+    shared(_kind)
+
+__all__ = ["button", "hbox", "html", "is_shared", "shared", "vbox"]
