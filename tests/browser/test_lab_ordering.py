@@ -9,6 +9,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from stat_widgets.widgets.opportunities.view import NO_SEARCH
+
 from . import _order_flow as flow
 from ._pages import Screenshots
 from .conftest import PageWatch, ServerFactory, StatServerFactory, order_app_notebook
@@ -47,6 +49,7 @@ def test_draw_pick_submit_and_see_the_order(
     assert flow.interval_length(body) == timedelta(days=7)
     flow.assert_polygon_matches_clicks(body["geometry"], drawn)
     assert httpx.get(f"{stat.url}/orders").json()["orders"] == []  # nothing sent before Submit
+    expect(app.get_by_text(NO_SEARCH)).to_be_visible()  # a STAT-draft server: one line says so
 
     flow.submit(app)
     expect(flow.submit_result(app)).to_contain_text("received", timeout=15_000)

@@ -74,6 +74,8 @@ function render({ model, el }) {
       input.disabled = busy || !!c.disabled;
       (rows[c.row || 0] = rows[c.row || 0] || []).push(node);
     }
+    // no controls (e.g. "This server has no opportunity search"): the status still has a line
+    if (!rows.length && (busy || model.get("status"))) rows[0] = [];
     bars.replaceChildren(...rows.map((nodes, i) => {
       const bar = make("div", "sot-bar");
       bar.append(...(nodes || []), ...(i ? [] : [status]));
