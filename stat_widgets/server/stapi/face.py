@@ -31,16 +31,9 @@ from stapi_pydantic import (
     Queryables,
 )
 
+from stat_widgets.conformance import GEOJSON_SCHEMA, STAPI_FACE_CONFORMANCE
 from stat_widgets.models import Product, validate_filter
 
-from ..conformance import (
-    GEOJSON_SCHEMA,
-    STAPI_CORE,
-    STAPI_ORDER_STATUSES,
-    STAPI_SEARCHES_OPPORTUNITY,
-    STAPI_SEARCHES_OPPORTUNITY_STATUSES,
-    STAT_IDEMPOTENCY,
-)
 from ..problems import Problem, install_error_handlers
 from ..store import Filters
 from . import shapes
@@ -174,13 +167,7 @@ def create_face(state: Any, user_of: Callable[[Request], str]) -> FastAPI:
         get_opportunity_search_records=backend.get_opportunity_search_records,
         get_opportunity_search_record=backend.get_opportunity_search_record,
         get_opportunity_search_record_statuses=backend.get_opportunity_search_record_statuses,
-        conformances=[
-            STAPI_CORE,
-            STAPI_ORDER_STATUSES,
-            STAPI_SEARCHES_OPPORTUNITY,
-            STAPI_SEARCHES_OPPORTUNITY_STATUSES,
-            STAT_IDEMPOTENCY,  # orders are de-duplicated by Idempotency-Key here too
-        ],
+        conformances=list(STAPI_FACE_CONFORMANCE),
         name=NAME,
         openapi_endpoint_name=f"{NAME}-openapi",
         docs_endpoint_name=f"{NAME}-docs",
