@@ -17,6 +17,9 @@ from stat_widgets.models import Product
 
 from .clock import Clock, SystemClock
 from .deps import user_of
+from .gate import Gate
+from .hosts import AllowedHosts
+from .limits import DEFAULT_LIMITS, Limits
 from .problems import install_error_handlers
 from .references import References
 from .routes import ROUTERS
@@ -32,11 +35,15 @@ def create_app(
     clock: Clock | None = None,
     products: Iterable[Product | Mapping[str, Any]] | None = None,
     allow_ref_hosts: Iterable[str] = (),
+    allowed_hosts: Iterable[str] = (),
+    limits: Limits | None = None,
 ) -> FastAPI:
-    """The app. ``tokens`` maps bearer tokens to user names (``None``: no auth, every order
+    """The app. ``tokens`` maps bearer tokens to user names (``None``: no users, every order
     belongs to ``anonymous``); ``products`` replaces the demo catalogue; ``allow_ref_hosts``
     names the loopback, link-local or private hosts a ``$ref`` geometry may be fetched from
-    (``references``)."""
+    (``references``); ``allowed_hosts`` are the ``Host`` names it answers to besides the
+    loopback ones (``"*"``: any; more can be added later with
+    ``app.state.stat.hosts.allow(name)``); ``limits`` its bounds (``Limits``)."""
     if str(db_path) == ":memory:" or not str(db_path):
         raise ValueError("db_path must be a file: each worker thread opens its own connection")
     state = ServerState(
@@ -44,7 +51,9 @@ def create_app(
         clock or SystemClock(),
         tokens,
         load_products(products),
-        References(allow_ref_hosts),
+        references=References(allow_ref_hosts),
+        hosts=AllowedHosts(allowed_hosts),
+        limits=limits or DEFAULT_LIMITS,
     )
 
     @asynccontextmanager
@@ -67,4 +76,5 @@ def create_app(
         return user_of(state, request)
 
     app.state.stapi = mount_stapi(app, state, user_for)
+    app.add_middleware(Gate, hosts=state.hosts, limits=state.limits)
     return app

@@ -20,6 +20,11 @@ ANONYMOUS = "anonymous"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
 KNOWN_STATUSES = frozenset(s.value for s in OrderStatus)
+NO_USERS = (
+    "this server runs without users and does not check bearer tokens: every order on it "
+    f"belongs to {ANONYMOUS!r}. Send no token, or start the server with users "
+    "(stat-widgets serve --token TOKEN=USER)"
+)
 
 
 async def server_state(request: Request) -> ServerState:
@@ -31,11 +36,17 @@ State = Annotated[ServerState, Depends(server_state)]
 
 def user_of(state: ServerState, request: Request) -> str:
     """The user a request acts for; 401 with ``WWW-Authenticate: Bearer`` when the server has
-    users and the token is missing or unknown. Shared with the STAPI face."""
-    if state.tokens is None:
-        return ANONYMOUS
+    users and the token is missing or unknown. Shared with the STAPI face.
+
+    A server without users refuses a bearer token (400) rather than filing the order under
+    ``anonymous``: the caller believes they act as someone, and their orders would be shared
+    with everyone who reaches the server (docs/decisions.md, Security)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    if state.tokens is None:
+        if scheme.lower() == "bearer":
+            raise Problem(400, NO_USERS, field="Authorization")
+        return ANONYMOUS
     challenge = {"WWW-Authenticate": "Bearer"}
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem(401, "a bearer token is required", field="Authorization", headers=challenge)

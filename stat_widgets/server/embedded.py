@@ -16,6 +16,8 @@ import uvicorn
 
 from .app import create_app
 from .clock import Clock
+from .connections import uvicorn_options
+from .limits import Limits
 
 STARTUP_TIMEOUT = 30.0
 
@@ -33,6 +35,8 @@ class EmbeddedServer:
         host: str = "127.0.0.1",
         port: int = 0,
         allow_ref_hosts: Iterable[str] = (),
+        allowed_hosts: Iterable[str] = (),
+        limits: Limits | None = None,
     ) -> None:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         if db_path is None:
@@ -46,6 +50,8 @@ class EmbeddedServer:
             clock=clock,
             products=products,
             allow_ref_hosts=allow_ref_hosts,
+            allowed_hosts=[host, *allowed_hosts],
+            limits=limits,
         )
         self.clock: Clock = self.app.state.stat.clock
         try:
@@ -58,7 +64,11 @@ class EmbeddedServer:
         url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.url = f"http://{url_host}:{self.port}"
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=30
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            **uvicorn_options(self.app.state.stat.limits),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -93,6 +103,10 @@ class EmbeddedServer:
             self._thread.join(timeout)
         self._socket.close()
         self._release()
+
+    def allow_host(self, name: str) -> None:
+        """Answer to one more ``Host`` name, e.g. the one a proxy in front forwards."""
+        self.app.state.stat.hosts.allow(name)
 
     def _release(self) -> None:
         self.app.state.stat.store.close()
@@ -155,10 +169,13 @@ def run_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     allow_ref_hosts: Iterable[str] = (),
+    allowed_hosts: Iterable[str] = (),
+    limits: Limits | None = None,
 ) -> EmbeddedServer:
     """Start a server and return once it answers. ``db_path=None`` uses a temporary file that
     is removed on ``stop()``; the same ``db_path`` again gives the same orders.
-    ``allow_ref_hosts``: the non-public hosts ``$ref`` geometries may be fetched from."""
+    ``allow_ref_hosts``: the non-public hosts ``$ref`` geometries may be fetched from. The
+    server answers to the loopback names, ``host`` and ``allowed_hosts`` (``Host`` header)."""
     server = EmbeddedServer(
         db_path=db_path,
         tokens=tokens,
@@ -167,6 +184,8 @@ def run_in_thread(
         host=host,
         port=port,
         allow_ref_hosts=allow_ref_hosts,
+        allowed_hosts=allowed_hosts,
+        limits=limits,
     )
     return server.start()
 

@@ -12,6 +12,8 @@ from stat_widgets.models import Product
 from . import lifecycle
 from .catalog import demo_products
 from .clock import Clock
+from .hosts import AllowedHosts
+from .limits import DEFAULT_LIMITS, Limits
 from .paging import PageTokenCodec
 from .references import References
 from .store import OrderStore
@@ -27,7 +29,10 @@ class ServerState:
         clock: Clock,
         tokens: Mapping[str, str] | None,
         products: list[Product],
+        *,
         references: References | None = None,
+        hosts: AllowedHosts | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -38,6 +43,8 @@ class ServerState:
         }
         self.pages = PageTokenCodec(store.page_key)
         self.references = references or References()  # the hosts a $ref may be fetched from
+        self.hosts = hosts or AllowedHosts()
+        self.limits = limits
 
     def now_ms(self) -> int:
         return lifecycle.to_ms(self.clock.now())

@@ -37,7 +37,7 @@ from stat_widgets.models import Product, validate_filter
 from ..problems import Problem, install_error_handlers
 from ..store import Filters
 from . import shapes
-from .backend import DEFAULT_LIMIT, StapiBackend, base_of, bounded_limit
+from .backend import DEFAULT_LIMIT, StapiBackend, base_of, bounded_limit, off_loop_if_large
 
 PREFIX = "/stapi"
 NAME = "stapi"
@@ -133,10 +133,13 @@ async def _guard(request: Request) -> None:
     face: StapiBackend = request.app.state.stapi
     if any(part in request.url.path for part in _PRIVATE):
         face.user_of(request)
-    if request.method != "POST":
-        return
+    if request.method == "POST":
+        await off_loop_if_large(request, _check_filter, await request.body())
+
+
+def _check_filter(raw: bytes) -> None:
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw)
     except (ValueError, RecursionError):
         return  # FastAPI answers that one itself
     if isinstance(body, dict) and body.get("filter") not in (None, {}):
