@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=Path("stat-orders.db"), help="SQLite file for the orders"
     )
     serve.add_argument(
+        "--root-path",
+        default="",
+        metavar="PREFIX",
+        help="the path a reverse proxy serves this server under (e.g. /stat); links carry it. "
+        "A proxy's X-Forwarded-Prefix header is honoured per request without this",
+    )
+    serve.add_argument(
         "--token",
         type=_token,
         action="append",
@@ -161,6 +168,7 @@ def _open_app(args: argparse.Namespace, tokens: dict[str, str] | None) -> Any:
             clock=SystemClock(),
             allow_ref_hosts=args.allow_ref_host,
             allowed_hosts=[args.host, *args.allow_host],
+            root_path=args.root_path,
         )
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(f"cannot use the database {args.db}: {exc}") from None

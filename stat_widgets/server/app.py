@@ -20,6 +20,7 @@ from .deps import user_of
 from .gate import Gate
 from .hosts import AllowedHosts
 from .limits import DEFAULT_LIMITS, Limits
+from .prefix import PathPrefix
 from .problems import install_error_handlers
 from .references import References
 from .routes import ROUTERS
@@ -37,13 +38,17 @@ def create_app(
     allow_ref_hosts: Iterable[str] = (),
     allowed_hosts: Iterable[str] = (),
     limits: Limits | None = None,
+    root_path: str = "",
+    trust_forwarded_prefix: bool = True,
 ) -> FastAPI:
     """The app. ``tokens`` maps bearer tokens to user names (``None``: no users, every order
     belongs to ``anonymous``); ``products`` replaces the demo catalogue; ``allow_ref_hosts``
     names the loopback, link-local or private hosts a ``$ref`` geometry may be fetched from
     (``references``); ``allowed_hosts`` are the ``Host`` names it answers to besides the
     loopback ones (``"*"``: any; more can be added later with
-    ``app.state.stat.hosts.allow(name)``); ``limits`` its bounds (``Limits``)."""
+    ``app.state.stat.hosts.allow(name)``); ``limits`` its bounds (``Limits``). Links carry
+    ``root_path``, or the prefix a proxy names in ``X-Forwarded-Prefix`` (``server/prefix.py``:
+    how Binder's ``/proxy/<port>/`` reaches the embedded server)."""
     if str(db_path) == ":memory:" or not str(db_path):
         raise ValueError("db_path must be a file: each worker thread opens its own connection")
     state = ServerState(
@@ -76,5 +81,6 @@ def create_app(
         return user_of(state, request)
 
     app.state.stapi = mount_stapi(app, state, user_for)
-    app.add_middleware(Gate, hosts=state.hosts, limits=state.limits)
+    app.add_middleware(PathPrefix, root_path=root_path, trust_forwarded=trust_forwarded_prefix)
+    app.add_middleware(Gate, hosts=state.hosts, limits=state.limits)  # outermost: first look
     return app

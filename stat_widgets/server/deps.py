@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from stat_widgets.models import OrderStatus
 
 from .paging import BadPageToken, PageToken
+from .prefix import forwarded_prefix
 from .problems import Problem
 from .state import ServerState
 from .store import Filters, StoredOrder
@@ -40,11 +41,13 @@ def user_of(state: ServerState, request: Request) -> str:
 
     A server without users refuses a bearer token (400) rather than filing the order under
     ``anonymous``: the caller believes they act as someone, and their orders would be shared
-    with everyone who reaches the server (docs/decisions.md, Security)."""
+    with everyone who reaches the server (docs/decisions.md, Security). Unless a proxy in front
+    names its prefix: jupyter-server-proxy passes on the ``Authorization`` it checked itself
+    (the Jupyter token), which is the proxy's login, not a user of this server."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if state.tokens is None:
-        if scheme.lower() == "bearer":
+        if scheme.lower() == "bearer" and forwarded_prefix(request.scope) is None:
             raise Problem(400, NO_USERS, field="Authorization")
         return ANONYMOUS
     challenge = {"WWW-Authenticate": "Bearer"}

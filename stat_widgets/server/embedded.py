@@ -37,6 +37,7 @@ class EmbeddedServer:
         allow_ref_hosts: Iterable[str] = (),
         allowed_hosts: Iterable[str] = (),
         limits: Limits | None = None,
+        root_path: str = "",
     ) -> None:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         if db_path is None:
@@ -52,6 +53,7 @@ class EmbeddedServer:
             allow_ref_hosts=allow_ref_hosts,
             allowed_hosts=[host, *allowed_hosts],
             limits=limits,
+            root_path=root_path,
         )
         self.clock: Clock = self.app.state.stat.clock
         try:
@@ -171,11 +173,13 @@ def run_in_thread(
     allow_ref_hosts: Iterable[str] = (),
     allowed_hosts: Iterable[str] = (),
     limits: Limits | None = None,
+    root_path: str = "",
 ) -> EmbeddedServer:
     """Start a server and return once it answers. ``db_path=None`` uses a temporary file that
     is removed on ``stop()``; the same ``db_path`` again gives the same orders.
     ``allow_ref_hosts``: the non-public hosts ``$ref`` geometries may be fetched from. The
-    server answers to the loopback names, ``host`` and ``allowed_hosts`` (``Host`` header)."""
+    server answers to the loopback names, ``host`` and ``allowed_hosts`` (``Host`` header).
+    ``root_path``: the prefix of a reverse proxy in front (links carry it; ``server/prefix.py``)."""
     server = EmbeddedServer(
         db_path=db_path,
         tokens=tokens,
@@ -186,6 +190,7 @@ def run_in_thread(
         allow_ref_hosts=allow_ref_hosts,
         allowed_hosts=allowed_hosts,
         limits=limits,
+        root_path=root_path,
     )
     return server.start()
 

@@ -81,6 +81,19 @@ def test_without_tokens_a_bearer_token_is_refused_not_ignored(make_stat_server: 
     assert httpx.get(f"{server.url}/orders").json()["orders"] == []  # nothing was filed
 
 
+def test_without_tokens_the_login_a_proxy_passes_on_is_not_refused(
+    make_stat_server: Callable,
+) -> None:
+    """jupyter-server-proxy checks its own ``Authorization`` (the Jupyter token) and passes it
+    on with the prefix it serves us under: that is the proxy's login, not a user of ours."""
+    server: EmbeddedServer = make_stat_server()
+    proxied = {**_auth("jupyter-token"), "X-Forwarded-Prefix": f"/proxy/{server.port}"}
+    created = httpx.post(f"{server.url}/order", json=order_body(), headers=proxied)
+    assert created.status_code == 201, created.text
+    assert created.json()["user"] == "anonymous"
+    assert httpx.get(f"{server.url}/stapi/orders", headers=proxied).status_code == 200
+
+
 def test_orders_survive_a_restart(make_stat_server: Callable, tmp_path: Path) -> None:
     db = tmp_path / "orders.db"
     clock = ManualClock()
