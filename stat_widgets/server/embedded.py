@@ -7,12 +7,14 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import uvicorn
+
+from stat_widgets import jupyter_proxy
 
 from .app import create_app
 from .clock import Clock
@@ -65,6 +67,10 @@ class EmbeddedServer:
         self.host, self.port = host, int(bound_port)
         url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.url = f"http://{url_host}:{self.port}"
+        port_now = self.port
+        # Behind jupyter-server-proxy (Binder, JupyterHub) the browser's requests arrive with
+        # the hub's Host; admit them at the proxy's path to this port (server/hosts.py).
+        self.allow_proxy(lambda: jupyter_proxy.proxied_path(port_now))
         config = uvicorn.Config(
             self.app,
             log_level="warning",
@@ -109,6 +115,12 @@ class EmbeddedServer:
     def allow_host(self, name: str) -> None:
         """Answer to one more ``Host`` name, e.g. the one a proxy in front forwards."""
         self.app.state.stat.hosts.allow(name)
+
+    def allow_proxy(self, path: str | Callable[[], str | None]) -> None:
+        """Answer to any ``Host`` on requests a proxy forwards from ``path`` (its
+        ``X-Forwarded-Prefix``, e.g. ``/user/alice/proxy/8000``). The Jupyter server's proxy in
+        front of this kernel is allowed already (``stat_widgets.jupyter_proxy``)."""
+        self.app.state.stat.hosts.allow_proxy(path)
 
     def _release(self) -> None:
         self.app.state.stat.store.close()

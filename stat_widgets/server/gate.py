@@ -2,6 +2,8 @@
 outer app, so the STAPI face mounted at ``/stapi`` is behind it too):
 
 - ``Host`` must be a loopback name or a configured one (``hosts``), else 421: DNS rebinding.
+  Any name passes on a request that comes through the proxy the server is known to sit behind
+  (its forwarded prefix is the proxy's path to this server: ``hosts.AllowedHosts.proxied``).
 - A request with a body (POST, PUT, PATCH) must say ``application/json`` or ``*+json``, else
   415: a web page can send a ``text/plain`` "simple request" to 127.0.0.1 without asking, but
   not a JSON one (that needs a CORS preflight the server never grants). Cross-site request
@@ -22,6 +24,7 @@ from starlette.datastructures import Headers
 
 from .hosts import AllowedHosts
 from .limits import Limits
+from .prefix import forwarded_prefix
 from .problems import Problem
 
 Scope = MutableMapping[str, Any]
@@ -68,7 +71,9 @@ class Gate:
         """The request's ``receive`` once it may pass (its body read), or ``Problem``."""
         headers = Headers(scope=scope)
         host = headers.get("host")
-        if host is None or host not in self.hosts:
+        if (host is None or host not in self.hosts) and not self.hosts.proxied(
+            forwarded_prefix(scope)
+        ):
             raise Problem(
                 421,
                 f"this server does not answer to the host name {(host or '')[:100]!r}; it "

@@ -7,20 +7,14 @@ Jupyter server with ``jupyter-server-proxy`` in front and pages through it with 
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from stat_widgets.client import StatClient
+from stat_widgets.jupyter_proxy import ENV_OVERRIDE, proxy_prefix
 from stat_widgets.server.prefix import PathPrefix, clean_prefix
 
 from .bodies import link, order_body
@@ -115,48 +109,6 @@ def test_clean_prefix_and_a_bad_fixed_root_path() -> None:
 # -- through a real jupyter-server-proxy ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def jupyter_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """A Jupyter server on 127.0.0.1 with jupyter-server-proxy (a dev dependency, as on
-    Binder), token auth, config and runtime files in ``tmp_path``: ``(url, token)``."""
-    pytest.importorskip("jupyter_server_proxy")
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
-    env.update(
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")
-    )
-    argv = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}"]
-    argv += ["--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"]
-    argv += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}"]
-    argv += ["--ServerApp.allow_root=True"]
-    log = (tmp_path / "jupyter.log").open("wb")
-    process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status = httpx.get(f"{url}/api/status", headers={"Authorization": f"token {token}"})
-                if status.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "jupyter.log").read_text()
-            assert time.monotonic() < deadline, "the Jupyter server did not start"
-            time.sleep(0.2)
-        yield url, token
-    finally:
-        process.terminate()
-        process.wait(20)
-        log.close()
-
-
 def test_through_jupyter_server_proxy(
     make_stat_server: Callable, jupyter_server: tuple[str, str]
 ) -> None:
@@ -181,3 +133,59 @@ def test_through_jupyter_server_proxy(
     with StatClient(base, token=token) as client:  # Jupyter takes "Bearer <token>" too
         listed = list(client.orders(limit=2))
     assert len(listed) == 3
+
+
+@pytest.fixture
+def proxied_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``proxied_at("/proxy/")``: the kernel's Jupyter server serves local ports there (what
+    ``JUPYTERHUB_SERVICE_PREFIX`` or the parent server's runtime file tell in a real kernel)."""
+
+    def set_prefix(prefix: str) -> None:
+        monkeypatch.setenv(ENV_OVERRIDE, prefix)
+        proxy_prefix.cache_clear()
+
+    yield set_prefix
+    proxy_prefix.cache_clear()
+
+
+def test_through_jupyter_server_proxy_under_the_hubs_host_name(
+    make_stat_server: Callable,
+    jupyter_server: tuple[str, str],
+    proxied_at: Callable[[str], None],
+) -> None:
+    """On a hub the browser names the hub (``Host: hub.example.org``) and jupyter-server-proxy
+    passes it on. The embedded server admits that name on requests the proxy forwards from its
+    path to this port, so the links work there; the same name asked directly, or with the
+    prefix of another path, is still refused (DNS rebinding)."""
+    jupyter, token = jupyter_server
+    proxied_at("/proxy/")
+    server = make_stat_server()
+    base = f"{jupyter}/proxy/{server.port}"
+    hub = {"Authorization": f"token {token}", "Host": "hub.example.org"}
+    hrefs = [h for doc in documents(base, hub) for h in all_hrefs(doc)]
+    public = f"http://hub.example.org/proxy/{server.port}/"
+    assert hrefs and [h for h in hrefs if not h.startswith(public)] == []
+
+    rebound = {"Host": "hub.example.org"}
+    for forged in (None, "/proxy/1", f"/user/x/proxy/{server.port}", "/proxy"):
+        headers = rebound if forged is None else {**rebound, "X-Forwarded-Prefix": forged}
+        direct = httpx.get(f"{server.url}/orders", headers=headers)
+        assert direct.status_code == 421, (forged, direct.text)
+        assert direct.json()["errors"][0]["field"] == "Host"
+
+
+def test_a_server_with_no_proxy_in_front_refuses_the_hubs_name_through_it(
+    make_stat_server: Callable,
+    jupyter_server: tuple[str, str],
+    proxied_at: Callable[[str], None],
+) -> None:
+    """Outside a proxied kernel (no prefix known), a request with a name nobody configured is
+    refused, wherever it comes from; ``allow_host`` is the way to name it."""
+    jupyter, token = jupyter_server
+    proxied_at("off")
+    server = make_stat_server()
+    hub = {"Authorization": f"token {token}", "Host": "hub.example.org"}
+    url = f"{jupyter}/proxy/{server.port}/orders"
+    assert httpx.get(url, headers=hub).status_code == 421
+    server.allow_host("hub.example.org")
+    assert httpx.get(url, headers=hub).status_code == 200

@@ -10,8 +10,10 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from stat_widgets.server import EmbeddedServer
 from stat_widgets.widgets import OrderBrowser, OrderForm
 from stat_widgets.widgets._html import link
 from stat_widgets.widgets._proxy import ENV_OVERRIDE, browser_url, proxy_prefix
@@ -107,3 +109,28 @@ def test_the_override_and_off(env: pytest.MonkeyPatch) -> None:
     assert browser_url("http://localhost:8000/x") == "http://localhost:8000/x"
     # A hostile href is still only ever text or an escaped http(s) link.
     assert "href" not in link("javascript:alert(1)", "x")
+
+
+def test_the_order_link_opens_through_a_real_proxy_under_the_hubs_name(
+    env: pytest.MonkeyPatch,
+    make_form: Callable[..., OrderForm],
+    make_stat_server: Callable[..., EmbeddedServer],
+    jupyter_server: tuple[str, str],
+) -> None:
+    """The link the form writes, opened as the browser on a hub would: through a real
+    jupyter-server-proxy, with the Jupyter login and the hub's ``Host``. The embedded server's
+    Host check lets it through (it knows its path behind the proxy) and the order is there."""
+    jupyter, token = jupyter_server
+    env.setenv(ENV_OVERRIDE, "/proxy/")
+    server = make_stat_server()
+    form = make_form(server.url)
+    fill(form)
+    order = form.submit()
+    href = f"/proxy/{server.port}/order/{order.id}"
+    assert f'href="{href}"' in form.review.result.value
+    hub = {"Authorization": f"token {token}", "Host": "hub.example.org"}
+    opened = httpx.get(f"{jupyter}{href}", headers=hub, timeout=10)
+    assert opened.status_code == 200, opened.text
+    assert opened.json()["id"] == order.id
+    self_link = next(x["href"] for x in opened.json()["links"] if x["rel"] == "self")
+    assert self_link == f"http://hub.example.org{href}"
