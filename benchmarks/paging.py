@@ -31,6 +31,7 @@ import time
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -48,10 +49,15 @@ MEMORY_TARGET = 1.5
 MEMORY_SAMPLE = 1000
 
 
+# Next year: the server refuses intervals that have already ended.
+YEAR = datetime.now(UTC).year + 1
+INTERVAL = f"{YEAR}-06-01T00:00:00Z/{YEAR}-06-08T00:00:00Z"
+
+
 def order_body(i: int) -> dict:
     west = 10.0 + (i % 100) * 0.01
     return {
-        "datetime": "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z",
+        "datetime": INTERVAL,
         "product_id": PRODUCT,
         "geometry": bbox_geometry(west, 50.0, west + 0.005, 50.005),
     }

@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +40,9 @@ ROUND_TIMEOUT = 240.0
 # a refused or dropped connection, a timeout, a cut or unreadable answer
 LOAD_ERRORS = (TimeoutError, OSError, EOFError, ValueError, asyncio.LimitOverrunError)
 PAGE = 100
-INTERVAL = "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z"
+# Next year: the server refuses intervals that have already ended.
+YEAR = datetime.now(UTC).year + 1
+INTERVAL = f"{YEAR}-06-01T00:00:00Z/{YEAR}-06-08T00:00:00Z"
 
 
 def footprint(i: int) -> dict[str, Any]:

@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=Path("stat-orders.db"), help="SQLite file for the orders"
     )
     serve.add_argument(
+        "--root-path",
+        default="",
+        metavar="PREFIX",
+        help="the path a reverse proxy serves this server under (e.g. /stat); links carry it. "
+        "A proxy's X-Forwarded-Prefix header is honoured per request without this",
+    )
+    serve.add_argument(
         "--token",
         type=_token,
         action="append",
@@ -115,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HOST",
         help="let $ref geometries be fetched from HOST even though it is a loopback, "
         "link-local or private address (repeatable; by default only public hosts)",
+    )
+
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="answer to requests whose Host header names HOST, besides the loopback names and "
+        "--host (repeatable; '*' for any): the name a reverse proxy or the network uses",
     )
 
     lab = commands.add_parser(
@@ -153,6 +169,8 @@ def _open_app(args: argparse.Namespace, tokens: dict[str, str] | None) -> Any:
             tokens=tokens,
             clock=SystemClock(),
             allow_ref_hosts=args.allow_ref_host,
+            allowed_hosts=[args.host, *args.allow_host],
+            root_path=args.root_path,
         )
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(f"cannot use the database {args.db}: {exc}") from None
@@ -160,6 +178,8 @@ def _open_app(args: argparse.Namespace, tokens: dict[str, str] | None) -> Any:
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    from stat_widgets.server.connections import uvicorn_options
 
     pairs = list(args.token)
     if args.tokens_file is not None:
@@ -180,7 +200,8 @@ def _serve(args: argparse.Namespace) -> int:
             if self.started:  # listening: only now is the line true
                 print(line, flush=True)
 
-    server = Server(uvicorn.Config(app, log_level="info"))
+    limits = app.state.stat.limits  # head, body and keep-alive deadlines
+    server = Server(uvicorn.Config(app, log_level="info", **uvicorn_options(limits)))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C: uvicorn shut down, then raised it again

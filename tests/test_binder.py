@@ -94,3 +94,9 @@ def test_binder_files_install_a_working_demo(tmp_path: Path) -> None:
     for name in ("jupyter-leaflet", "@jupyter-widgets/jupyterlab-manager"):
         lines = [line for line in extensions.splitlines() if f"{name} v" in line]
         assert lines and "enabled" in lines[0], f"{name} is not enabled:\n{extensions}"
+    # The embedded server's links open through the Jupyter server's proxy (/proxy/<port>/).
+    server_extensions = run(
+        [python, "-m", "jupyter", "server", "extension", "list"], cwd=tmp_path, env=env
+    )
+    proxy = [line for line in server_extensions.splitlines() if "jupyter_server_proxy" in line]
+    assert proxy and "enabled" in proxy[0], server_extensions

@@ -19,6 +19,8 @@ MODELS, CLIENT, WIDGETS, SERVER = (
 #: Module (or package, with everything in it) → what it must not import.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "stat_widgets.errors": (MODELS, CLIENT, WIDGETS, SERVER),  # shared by every layer
+    "stat_widgets.conformance": (MODELS, CLIENT, WIDGETS, SERVER),  # read by client and server
+    "stat_widgets.jupyter_proxy": (MODELS, CLIENT, WIDGETS, SERVER),  # widgets and server
     MODELS: (CLIENT, WIDGETS, SERVER),
     CLIENT: (WIDGETS, SERVER),
     WIDGETS: (SERVER,),
@@ -96,7 +98,8 @@ def test_no_module_imports_a_layer_above_or_beside_its_own(path: Path) -> None:
 
 def test_every_layer_and_the_package_root_are_checked() -> None:
     checked = {module_name(p)[0] for p in SOURCES if rules_for(module_name(p)[0])}
-    for layer in (MODELS, CLIENT, WIDGETS, "stat_widgets", "stat_widgets.errors"):
+    shared = ("stat_widgets.errors", "stat_widgets.conformance", "stat_widgets.jupyter_proxy")
+    for layer in (MODELS, CLIENT, WIDGETS, "stat_widgets", *shared):
         assert any(_within(name, layer) for name in checked), layer
     assert any(p.suffix == ".pyi" for p in SOURCES)  # the public-API stub is read too
     assert "stat_widgets.models.geometry.validate" in checked

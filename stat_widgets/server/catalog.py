@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .conformance import GEOJSON_SCHEMA
+from stat_widgets.conformance import GEOJSON_SCHEMA
 
 
 def _geometry_types(*names: str) -> list[str]:

@@ -7,15 +7,19 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
+from stat_widgets import jupyter_proxy
+
 from .app import create_app
 from .clock import Clock
+from .connections import uvicorn_options
+from .limits import Limits
 
 STARTUP_TIMEOUT = 30.0
 
@@ -33,6 +37,9 @@ class EmbeddedServer:
         host: str = "127.0.0.1",
         port: int = 0,
         allow_ref_hosts: Iterable[str] = (),
+        allowed_hosts: Iterable[str] = (),
+        limits: Limits | None = None,
+        root_path: str = "",
     ) -> None:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         if db_path is None:
@@ -46,6 +53,9 @@ class EmbeddedServer:
             clock=clock,
             products=products,
             allow_ref_hosts=allow_ref_hosts,
+            allowed_hosts=[host, *allowed_hosts],
+            limits=limits,
+            root_path=root_path,
         )
         self.clock: Clock = self.app.state.stat.clock
         try:
@@ -57,8 +67,16 @@ class EmbeddedServer:
         self.host, self.port = host, int(bound_port)
         url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.url = f"http://{url_host}:{self.port}"
+        port_now = self.port
+        # Behind jupyter-server-proxy (Binder, JupyterHub) the browser's requests arrive with
+        # the hub's Host; admit them at the proxy's path to this port (server/hosts.py).
+        self.allow_proxy(lambda: jupyter_proxy.proxied_path(port_now))
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=30
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            **uvicorn_options(self.app.state.stat.limits),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -93,6 +111,16 @@ class EmbeddedServer:
             self._thread.join(timeout)
         self._socket.close()
         self._release()
+
+    def allow_host(self, name: str) -> None:
+        """Answer to one more ``Host`` name, e.g. the one a proxy in front forwards."""
+        self.app.state.stat.hosts.allow(name)
+
+    def allow_proxy(self, path: str | Callable[[], str | None]) -> None:
+        """Answer to any ``Host`` on requests a proxy forwards from ``path`` (its
+        ``X-Forwarded-Prefix``, e.g. ``/user/alice/proxy/8000``). The Jupyter server's proxy in
+        front of this kernel is allowed already (``stat_widgets.jupyter_proxy``)."""
+        self.app.state.stat.hosts.allow_proxy(path)
 
     def _release(self) -> None:
         self.app.state.stat.store.close()
@@ -155,10 +183,15 @@ def run_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     allow_ref_hosts: Iterable[str] = (),
+    allowed_hosts: Iterable[str] = (),
+    limits: Limits | None = None,
+    root_path: str = "",
 ) -> EmbeddedServer:
     """Start a server and return once it answers. ``db_path=None`` uses a temporary file that
     is removed on ``stop()``; the same ``db_path`` again gives the same orders.
-    ``allow_ref_hosts``: the non-public hosts ``$ref`` geometries may be fetched from."""
+    ``allow_ref_hosts``: the non-public hosts ``$ref`` geometries may be fetched from. The
+    server answers to the loopback names, ``host`` and ``allowed_hosts`` (``Host`` header).
+    ``root_path``: the prefix of a reverse proxy in front (links carry it; ``server/prefix.py``)."""
     server = EmbeddedServer(
         db_path=db_path,
         tokens=tokens,
@@ -167,6 +200,9 @@ def run_in_thread(
         host=host,
         port=port,
         allow_ref_hosts=allow_ref_hosts,
+        allowed_hosts=allowed_hosts,
+        limits=limits,
+        root_path=root_path,
     )
     return server.start()
 

@@ -6,6 +6,7 @@ STAPI face, which ``app`` mounts, need not import ``app`` back."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from fastapi import Request
 
@@ -37,3 +38,20 @@ def canonical(request: OrderRequest) -> str:
         return json.dumps(wire, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except ValueError as exc:  # NaN or infinity that the models let through
         raise ValidationError([FieldError("", f"not representable as JSON: {exc}")]) from None
+
+
+def refuse_past(request: OrderRequest, now: datetime) -> None:
+    """An interval that has already ended cannot be imaged: refused, as a provider would, with
+    the server's clock in the message (which may not be the caller's)."""
+    end = request.datetime.end
+    if end is not None and end <= now:
+        stamp = now.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        raise ValidationError(
+            [
+                FieldError(
+                    "datetime",
+                    f"the interval ended before the server's current time ({stamp}); "
+                    "order a time still to come",
+                )
+            ]
+        )

@@ -9,6 +9,7 @@ JSON 500 rather than a plain-text traceback page.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping
 
@@ -30,12 +31,34 @@ def code_for(status: int) -> str:
     return _CODES.get(status, "ValidationError")
 
 
+MAX_ERRORS = 100
+MAX_ERROR_BYTES = 64 * 1024
+MAX_MESSAGE_CHARS = 2000
+_ROOM = 2 * 1024  # for the envelope and the "left out" note
+
+
 def error_body(errors: Iterable[FieldError], status: int) -> dict:
+    """The error body, capped: at most ``MAX_ERRORS`` errors and about ``MAX_ERROR_BYTES`` in
+    all (``detail`` repeats the messages, so each counts twice); what is left out is counted in
+    a last error. A 2.7 MB body with 400,000 bad values once got a 67 MB reply."""
+    shown: list[FieldError] = []
+    total = 0
+    budget = MAX_ERROR_BYTES - _ROOM
     errors = list(errors) or [FieldError("", "invalid request")]
+    for error in errors[:MAX_ERRORS]:
+        error = FieldError(error.field[:MAX_MESSAGE_CHARS], error.message[:MAX_MESSAGE_CHARS])
+        cost = 2 * len(json.dumps([error.field, error.message], ensure_ascii=False).encode())
+        if shown and total + cost > budget:
+            break
+        shown.append(error)
+        total += cost
+    left_out = len(errors) - len(shown)
+    if left_out:
+        shown.append(FieldError("", f"{left_out:,} more errors left out"))
     return {
         "code": code_for(status),
-        "detail": "; ".join(str(e) for e in errors),
-        "errors": [{"field": e.field, "message": e.message} for e in errors],
+        "detail": "; ".join(str(e) for e in shown),
+        "errors": [{"field": e.field, "message": e.message} for e in shown],
     }
 
 

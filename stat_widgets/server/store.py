@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -127,6 +128,19 @@ class Filters:
     product_ids: tuple[str, ...] = ()
 
 
+def _create_private(path: str) -> None:
+    """Create the database file readable by its owner only (0600) before SQLite opens it: it
+    holds every user's orders. SQLite gives its ``-wal`` and ``-shm`` files the same mode. An
+    existing file keeps the mode its owner chose."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # SQLite reports an unusable path in its own words
+    os.close(fd)
+
+
 class OrderStore:
     def __init__(self, db_path: str | Path) -> None:
         self.db_path = str(db_path)
@@ -137,6 +151,7 @@ class OrderStore:
         # growing steps (1, 2, 5, 10 ms ...), which under 8 concurrent writers cost throughput.
         self._write_lock = threading.Lock()
         self._closed = False
+        _create_private(self.db_path)
         conn = self._connection()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(_SCHEMA)

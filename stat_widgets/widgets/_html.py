@@ -12,6 +12,8 @@ import html
 import json
 from typing import Any
 
+from stat_widgets.widgets._proxy import browser_url
+
 ERROR_STYLE = "color: var(--jp-error-color1, #d32f2f);"
 MUTED_STYLE = "color: var(--jp-ui-font-color2, #616161);"
 SUCCESS_STYLE = "color: var(--jp-success-color1, #388e3c);"
@@ -67,12 +69,13 @@ def request_block(body: dict[str, Any]) -> str:
 
 def link(href: object, label: object) -> str:
     """A link that opens in a new tab; only http(s) targets become clickable, anything else
-    (``javascript:`` from a hostile server) is shown as text."""
+    (``javascript:`` from a hostile server) is shown as text. A server on the kernel's loopback
+    is linked through the Jupyter server's proxy when there is one (``_proxy.browser_url``)."""
     target = str(href or "")
     if not target.lower().startswith(("http://", "https://")):
         return text(label or target)
     return (
-        f'<a href="{escape(target)}" target="_blank" rel="noopener noreferrer">'
+        f'<a href="{escape(browser_url(target))}" target="_blank" rel="noopener noreferrer">'
         f"{escape(label or target)}</a>"
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from stat_widgets.models import OrderStatus, bbox_geometry
@@ -12,7 +13,9 @@ from stat_widgets.models import OrderStatus, bbox_geometry
 from .conftest import call, collect
 from .stapi_server import Backend, run_stapi_server
 
-INTERVAL = "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z"
+#: Next year: the server refuses intervals that have already ended.
+YEAR = datetime.now(UTC).year + 1
+INTERVAL = f"{YEAR}-06-01T00:00:00Z/{YEAR}-06-08T00:00:00Z"
 
 
 async def filters_orders(client: Any) -> bool:

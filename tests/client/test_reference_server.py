@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ from .conftest import call, collect
 from .faults import dropping_proxy
 
 PRODUCT = "optical-vhr"
-INTERVAL = "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z"
+#: Next year: the server refuses intervals that have already ended.
+YEAR = datetime.now(UTC).year + 1
+INTERVAL = f"{YEAR}-06-01T00:00:00Z/{YEAR}-06-08T00:00:00Z"
 
 
 def request_body(**overrides: Any) -> dict[str, Any]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-INTERVAL = "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z"
+#: Next year, so that an order's interval is always still to come for a server on the wall
+#: clock (the server refuses intervals that have ended).
+YEAR = datetime.now(UTC).year + 1
+INTERVAL = f"{YEAR}-06-01T00:00:00Z/{YEAR}-06-08T00:00:00Z"
 
 
 def square(lon: float = 10.0, lat: float = 50.0, size: float = 0.1) -> dict[str, Any]:

@@ -62,8 +62,36 @@ def test_each_user_sees_only_their_orders(secured: EmbeddedServer) -> None:
 
 def test_without_tokens_everyone_is_anonymous(make_stat_server: Callable) -> None:
     server: EmbeddedServer = make_stat_server()
-    created = httpx.post(f"{server.url}/order", json=order_body(), headers=_auth("whatever")).json()
+    created = httpx.post(f"{server.url}/order", json=order_body()).json()
     assert created["user"] == "anonymous"
+
+
+def test_without_tokens_a_bearer_token_is_refused_not_ignored(make_stat_server: Callable) -> None:
+    """The caller believes they act as someone: filing their order under ``anonymous`` (shared
+    with everyone who reaches the server) would be a silent surprise."""
+    server: EmbeddedServer = make_stat_server()
+    for method, path in [("POST", "/order"), ("GET", "/orders"), ("GET", "/stapi/orders")]:
+        response = httpx.request(
+            method, f"{server.url}{path}", json=order_body(), headers=_auth("whatever")
+        )
+        assert response.status_code == 400, (path, response.text)
+        error = response.json()["errors"][0]
+        assert error["field"] == "Authorization"
+        assert "runs without users" in error["message"]
+    assert httpx.get(f"{server.url}/orders").json()["orders"] == []  # nothing was filed
+
+
+def test_without_tokens_the_login_a_proxy_passes_on_is_not_refused(
+    make_stat_server: Callable,
+) -> None:
+    """jupyter-server-proxy checks its own ``Authorization`` (the Jupyter token) and passes it
+    on with the prefix it serves us under: that is the proxy's login, not a user of ours."""
+    server: EmbeddedServer = make_stat_server()
+    proxied = {**_auth("jupyter-token"), "X-Forwarded-Prefix": f"/proxy/{server.port}"}
+    created = httpx.post(f"{server.url}/order", json=order_body(), headers=proxied)
+    assert created.status_code == 201, created.text
+    assert created.json()["user"] == "anonymous"
+    assert httpx.get(f"{server.url}/stapi/orders", headers=proxied).status_code == 200
 
 
 def test_orders_survive_a_restart(make_stat_server: Callable, tmp_path: Path) -> None:

@@ -126,6 +126,35 @@ def test_serve_allows_the_ref_hosts_it_is_told(tmp_path: Path) -> None:
             process.stdout.close()
 
 
+def test_serve_answers_the_hosts_and_root_path_it_is_told(tmp_path: Path) -> None:
+    """``--allow-host`` and ``--root-path`` reach the app the CLI builds for its own uvicorn:
+    a name it was told is answered (with links under the root path), any other gets 421."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [*SERVE, "--port", str(port), "--db", str(tmp_path / "s.db")]
+        + ["--allow-host", "stat.internal", "--root-path", "/stat"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("STAT reference server on")
+        told = httpx.get(f"{url}/", headers={"Host": "stat.internal:8080"}, timeout=10)
+        assert told.status_code == 200
+        self_link = next(x["href"] for x in told.json()["links"] if x["rel"] == "self")
+        assert self_link == "http://stat.internal:8080/stat/"
+        other = httpx.get(f"{url}/", headers={"Host": "attacker.example"}, timeout=10)
+        assert other.status_code == 421
+        assert other.json()["errors"][0]["field"] == "Host"
+    finally:
+        process.terminate()
+        process.wait(30)
+        if process.stdout:
+            process.stdout.close()
+
+
 def test_ctrl_c_stops_serve_without_a_traceback(tmp_path: Path) -> None:
     import signal
 

@@ -11,7 +11,7 @@ import pytest
 
 from stat_widgets.models import Order, OrderRequest, geodesic_area_km2
 
-from .bodies import cloud_filter, order_body, square
+from .bodies import YEAR, cloud_filter, order_body, square
 
 
 def test_create_answers_201_with_location_and_the_order(stat_url: str) -> None:
@@ -45,9 +45,9 @@ def test_request_is_stored_normalised(stat_url: str) -> None:
         "type": "Polygon",
         "coordinates": [[[10, 50], [10, 50.1], [10.1, 50.1], [10.1, 50], [10, 50]]],
     }
-    body = order_body(datetime="2025-06-01T02:00:00+02:00/P7D", geometry=clockwise)
+    body = order_body(datetime=f"{YEAR}-06-01T02:00:00+02:00/P7D", geometry=clockwise)
     created = httpx.post(f"{stat_url}/order", json=body).json()
-    assert created["request"]["datetime"] == "2025-06-01T00:00:00Z/2025-06-08T00:00:00Z"
+    assert created["request"]["datetime"] == f"{YEAR}-06-01T00:00:00Z/{YEAR}-06-08T00:00:00Z"
     assert created["request"]["geometry"] == OrderRequest.from_input(body).geometry
     assert "filter" not in created["request"]
 
@@ -181,7 +181,9 @@ def test_unknown_product_is_404_naming_it(stat_url: str) -> None:
 def test_body_that_is_not_a_json_object_is_400(
     stat_url: str, content: bytes, fragment: str
 ) -> None:
-    response = httpx.post(f"{stat_url}/order", content=content)
+    response = httpx.post(
+        f"{stat_url}/order", content=content, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert fragment in _errors(response)[""]
 

@@ -4,6 +4,8 @@ reference server over real HTTP: the server accepts and refuses exactly what the
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,6 +15,19 @@ from models.test_interval import ACCEPTED as INTERVALS_ACCEPTED
 from models.test_interval import REJECTED as INTERVALS_REJECTED
 
 from .bodies import order_body
+
+
+@pytest.fixture(scope="module")
+def stat_url() -> Iterator[str]:
+    """A server whose clock stands before every interval of the model tests (2024 and 2025):
+    the server refuses intervals that have ended, and these tests are about their forms."""
+    from stat_widgets.server import ManualClock, run_in_thread
+
+    server = run_in_thread(clock=ManualClock(datetime(2024, 1, 1, tzinfo=UTC)))
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def post(url: str, body: dict[str, Any]) -> httpx.Response:

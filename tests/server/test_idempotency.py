@@ -10,7 +10,7 @@ import httpx
 
 from stat_widgets.server import EmbeddedServer
 
-from .bodies import cloud_filter, order_body
+from .bodies import YEAR, cloud_filter, order_body
 
 
 def _post(url: str, body: dict, key: str, token: str | None = None) -> httpx.Response:
@@ -34,9 +34,9 @@ def test_same_key_same_body_returns_the_same_order(stat_url: str) -> None:
 def test_same_request_in_another_spelling_is_the_same_request(stat_url: str) -> None:
     """The comparison is on the validated request, so an equivalent body is a replay."""
     key = uuid.uuid4().hex
-    first = _post(stat_url, order_body(datetime="2025-06-01T00:00:00Z/P7D"), key)
+    first = _post(stat_url, order_body(datetime=f"{YEAR}-06-01T00:00:00Z/P7D"), key)
     again = _post(
-        stat_url, order_body(datetime="2025-06-01T02:00:00+02:00/2025-06-08T00:00:00Z"), key
+        stat_url, order_body(datetime=f"{YEAR}-06-01T02:00:00+02:00/{YEAR}-06-08T00:00:00Z"), key
     )
     assert again.status_code == 201, again.text
     assert again.json()["id"] == first.json()["id"]

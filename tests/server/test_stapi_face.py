@@ -33,6 +33,9 @@ MONTH = "2025-06-01T00:00:00Z/2025-07-01T00:00:00Z"
 PRODUCTS = {"optical-vhr", "sar-x-band", "multispectral-wide", "optical-stereo-video"}
 
 
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
 def stapi_order(**overrides: Any) -> dict[str, Any]:
     body = order_body(**overrides)
     body.pop("product_id")
@@ -207,7 +210,8 @@ def test_order_errors_name_the_field(face: tuple[httpx.Client, Any]) -> None:
     assert_error(client.get("orders/nope"), 404, "order_id")
     assert_error(client.get("orders/nope/statuses"), 404, "order_id")
     assert_error(client.get("no/such/route"), 404)
-    assert_error(client.post("products/optical-vhr/orders", content=b"{not json"), 422)
+    not_json = client.post("products/optical-vhr/orders", content=b"{not", headers=JSON_TYPE)
+    assert_error(not_json, 422)
     deep: Any = {"op": "<=", "args": [{"property": "eo:cloud_cover"}, 1]}
     for _ in range(60):
         deep = {"op": "not", "args": [deep]}

@@ -9,6 +9,7 @@ returned as ``Failure``: stapi-fastapi turns every failure but ``QueryablesError
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable
@@ -27,11 +28,12 @@ from stapi_pydantic import (
     OrderPayload,
     OrderStatus,
 )
+from starlette.concurrency import run_in_threadpool
 
 from stat_widgets.models import OpportunityRequest, OrderRequest, Product, filter_matcher
 
 from .. import lifecycle
-from ..intake import canonical, idempotency_key
+from ..intake import canonical, idempotency_key, refuse_past
 from ..opportunities.fleet import DEMO_FLEET, Flight
 from ..opportunities.search import Found, search
 from ..paging import BadPageToken, PageToken
@@ -53,6 +55,16 @@ def base_of(request: Request) -> str:
     """The STAPI face's root URL, the mount's prefix included (``request.base_url`` is the
     outer app's)."""
     return str(request.url_for(ROOT_ROUTE)).rstrip("/")
+
+
+async def off_loop_if_large(request: Request, work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` inline for a usual body, in the thread pool for a large one (its
+    validation can take seconds, which must not stall the loop that serves everyone)."""
+    size = request.headers.get("content-length", "")
+    inline = request.app.state.stapi.state.limits.inline_body_bytes
+    if size.isdigit() and int(size) > inline:
+        return await run_in_threadpool(work, *args)
+    return work(*args)
 
 
 def bounded_limit(limit: Any) -> int:
@@ -103,7 +115,9 @@ class StapiBackend:
             "geometry": payload.geometry.model_dump(mode="json", exclude_none=True),
             "filter": payload.filter,
         }
-        validated = OrderRequest.from_input(wire, product=product)
+        validate = functools.partial(OrderRequest.from_input, wire, product=product)
+        validated = await off_loop_if_large(request, validate)
+        refuse_past(validated, self.state.clock.now())
         try:
             stored, _ = self.state.store.insert(
                 order_id=uuid.uuid4().hex,

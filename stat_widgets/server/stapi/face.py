@@ -31,20 +31,13 @@ from stapi_pydantic import (
     Queryables,
 )
 
+from stat_widgets.conformance import GEOJSON_SCHEMA, STAPI_FACE_CONFORMANCE
 from stat_widgets.models import Product, validate_filter
 
-from ..conformance import (
-    GEOJSON_SCHEMA,
-    STAPI_CORE,
-    STAPI_ORDER_STATUSES,
-    STAPI_SEARCHES_OPPORTUNITY,
-    STAPI_SEARCHES_OPPORTUNITY_STATUSES,
-    STAT_IDEMPOTENCY,
-)
 from ..problems import Problem, install_error_handlers
 from ..store import Filters
 from . import shapes
-from .backend import DEFAULT_LIMIT, StapiBackend, base_of, bounded_limit
+from .backend import DEFAULT_LIMIT, StapiBackend, base_of, bounded_limit, off_loop_if_large
 
 PREFIX = "/stapi"
 NAME = "stapi"
@@ -140,10 +133,13 @@ async def _guard(request: Request) -> None:
     face: StapiBackend = request.app.state.stapi
     if any(part in request.url.path for part in _PRIVATE):
         face.user_of(request)
-    if request.method != "POST":
-        return
+    if request.method == "POST":
+        await off_loop_if_large(request, _check_filter, await request.body())
+
+
+def _check_filter(raw: bytes) -> None:
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw)
     except (ValueError, RecursionError):
         return  # FastAPI answers that one itself
     if isinstance(body, dict) and body.get("filter") not in (None, {}):
@@ -174,13 +170,7 @@ def create_face(state: Any, user_of: Callable[[Request], str]) -> FastAPI:
         get_opportunity_search_records=backend.get_opportunity_search_records,
         get_opportunity_search_record=backend.get_opportunity_search_record,
         get_opportunity_search_record_statuses=backend.get_opportunity_search_record_statuses,
-        conformances=[
-            STAPI_CORE,
-            STAPI_ORDER_STATUSES,
-            STAPI_SEARCHES_OPPORTUNITY,
-            STAPI_SEARCHES_OPPORTUNITY_STATUSES,
-            STAT_IDEMPOTENCY,  # orders are de-duplicated by Idempotency-Key here too
-        ],
+        conformances=list(STAPI_FACE_CONFORMANCE),
         name=NAME,
         openapi_endpoint_name=f"{NAME}-openapi",
         docs_endpoint_name=f"{NAME}-docs",
