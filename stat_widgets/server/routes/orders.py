@@ -9,7 +9,6 @@ idempotency, users.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,12 +21,12 @@ from stat_widgets.models import OrderRequest
 
 from ..deps import Limit, OrderFilters, Page, State, User, owned_order, user_of
 from ..documents import base, link, order_body
-from ..intake import canonical, idempotency_key, refuse_past
+from ..intake import canonical, file_order, idempotency_key, refuse_past
 from ..paging import PageToken
 from ..problems import Problem, error_body
 from ..references import footprint_text
 from ..state import ServerState
-from ..store import Filters, IdempotencyConflict
+from ..store import Filters
 from ..store import Page as StorePage
 
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -79,23 +78,14 @@ def _create(state: ServerState, raw: bytes, user: str, key: str | None, root: st
         state.products.get(order_request.product_id),
         replay=lambda: state.store.replays(user, key, request_text),
     )
-    try:
-        stored, created = state.store.insert(
-            order_id=uuid.uuid4().hex,
-            owner=user,
-            product_id=order_request.product_id,
-            created_ms=state.now_ms(),
-            request=request_text,
-            idempotency_key=key,
-            footprint=footprint_text(footprint),
-        )
-    except IdempotencyConflict:
-        raise Problem(
-            409,
-            f"the key {key!r} was already used for a different order request; "
-            "use a new key for a new request",
-            field="Idempotency-Key",
-        ) from None
+    stored, created = file_order(
+        state,
+        request_text,
+        order_request.product_id,
+        owner=user,
+        key=key,
+        footprint=footprint_text(footprint),
+    )
     headers = {"Location": f"{root}/order/{stored.id}"}
     if not created:
         headers[REPLAY_HEADER] = "true"

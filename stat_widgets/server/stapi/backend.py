@@ -33,12 +33,12 @@ from starlette.concurrency import run_in_threadpool
 from stat_widgets.models import OpportunityRequest, OrderRequest, Product, filter_matcher
 
 from .. import lifecycle
-from ..intake import canonical, idempotency_key, refuse_past
+from ..intake import canonical, file_order, idempotency_key, refuse_past
 from ..opportunities.fleet import DEMO_FLEET, Flight
 from ..opportunities.search import Found, search
 from ..paging import BadPageToken, PageToken
 from ..problems import Problem
-from ..store import IdempotencyConflict, Offer, offer_key
+from ..store import Offer, offer_key
 from . import shapes
 from .records import SearchRecord, SearchStore
 
@@ -118,22 +118,7 @@ class StapiBackend:
         validate = functools.partial(OrderRequest.from_input, wire, product=product)
         validated = await off_loop_if_large(request, validate)
         refuse_past(validated, self.state.clock.now())
-        try:
-            stored, _ = self.state.store.insert(
-                order_id=uuid.uuid4().hex,
-                owner=user,
-                product_id=product.id,
-                created_ms=self.state.now_ms(),
-                request=canonical(validated),
-                idempotency_key=key,
-            )
-        except IdempotencyConflict:
-            raise Problem(
-                409,
-                f"the key {key!r} was already used for a different order request; "
-                "use a new key for a new request",
-                field="Idempotency-Key",
-            ) from None
+        stored, _ = file_order(self.state, canonical(validated), product.id, owner=user, key=key)
         feature = shapes.order_feature(stored, base_of(request), self.state.now_ms())
         feature["links"] = []  # the router adds its own
         return Success(Order.model_validate(feature))
