@@ -34,18 +34,15 @@ import httpx
 from _common import REPO, Row, print_rows
 
 sys.path.insert(0, str(REPO))  # the browser tests' JupyterLab launcher, reused
-from tests.browser._servers import ServerProcess, start_lab
+from tests.browser._servers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ServerProcess,
+    one_cell_notebook,
+    start_lab,
+)
 
 TARGET = 1.5
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OURS = "import os\nfrom stat_widgets import OrderForm\n\nOrderForm(os.environ['STAT_API_URL'])"
 THEIRS = "import ipyleaflet\n\nm = ipyleaflet.Map()\nm.add(ipyleaflet.GeomanDrawControl())\nm"
 #: What "ready" means on the page: the map's draw toolbar, and for the form a product list
@@ -76,18 +73,6 @@ TIMER = """(ready) => {
         requestAnimationFrame(frame);
     }, {capture: true});
 }"""
-
-
-def _notebook(source: str) -> dict[str, Any]:
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
-    return {
-        "cells": [{**cell, "source": source}],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
 
 
 def _shut_down_kernels(lab: ServerProcess) -> None:
@@ -138,7 +123,7 @@ def figure(repeat: int = 5) -> list[Row]:
         root = Path(tmp) / "root"
         root.mkdir()
         for name, source in (("ours", OURS), ("theirs", THEIRS)):
-            (root / f"{name}.ipynb").write_text(json.dumps(_notebook(source)))
+            (root / f"{name}.ipynb").write_text(json.dumps(one_cell_notebook(source)))
         lab = start_lab(
             root, Path(tmp) / "home", Path(tmp) / "lab.log", {"STAT_API_URL": server.url}
         )

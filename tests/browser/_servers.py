@@ -16,11 +16,23 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
 STARTUP_TIMEOUT = 90.0
+
+#: Debian's Chromium and the flags every launch uses (the browser tests and
+#: ``benchmarks/first_paint.py``): Playwright's own browser download cannot work offline.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 #: JupyterLab settings for the tests: no news or update checks (no network here, and their
 #: pop-ups would cover the widgets in screenshots), and every cell kept in the page (by default
@@ -191,3 +203,16 @@ def _wait_for_api(server: ServerProcess) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"JupyterLab at {server.url} never became ready:\n{server.tail()}")
         time.sleep(0.2)
+
+
+def one_cell_notebook(source: str) -> dict[str, Any]:
+    """A notebook (nbformat 4.5, Python 3 kernel) of one code cell holding ``source``."""
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    return {
+        "cells": [{**cell, "source": source}],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }

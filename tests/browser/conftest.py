@@ -18,22 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._pages import ARTIFACTS, Screenshots
-from ._servers import ServerProcess, start_lab, start_voila
+from ._servers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, start_lab, start_voila
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
     from stat_widgets.server import EmbeddedServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 1000}
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from widgets._providers import INTERVAL, square
 
 from ._pages import Screenshots
+from ._servers import one_cell_notebook
 from .conftest import PageWatch, ServerFactory, StatServerFactory
 
 if TYPE_CHECKING:
@@ -72,15 +73,7 @@ def _notebook() -> dict[str, Any]:
         "import os\n\nfrom stat_widgets import OrderBrowser\n\n"
         'browser = OrderBrowser(os.environ["STAT_API_URL"])\nbrowser'
     )
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
-    return {
-        "cells": [{**cell, "source": source}],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    return one_cell_notebook(source)
 
 
 def test_a_referenced_footprint_is_drawn_and_highlighted(

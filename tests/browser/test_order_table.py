@@ -20,7 +20,7 @@ from widgets._providers import INTERVAL, square, stapi_provider
 from stat_widgets.models import OrderRequest
 
 from ._pages import Screenshots, cell_errors, open_notebook, run_all_cells
-from ._servers import start_notebook
+from ._servers import one_cell_notebook, start_notebook
 from .conftest import PageWatch, ServerFactory, StatServerFactory, _kernel_env, _stopped_after
 
 if TYPE_CHECKING:
@@ -71,15 +71,7 @@ def browser_notebook(stapi_url: str) -> dict[str, Any]:
         '    {"Reference": os.environ["STAT_API_URL"], "STAPI test": ' + repr(stapi_url) + "},\n"
         "    page_size=20,\n)\nbrowser"
     )
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
-    return {
-        "cells": [{**cell, "source": source}],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    return one_cell_notebook(source)
 
 
 @pytest.fixture
