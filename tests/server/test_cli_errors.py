@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -98,14 +100,12 @@ def test_serve_with_a_tokens_file_says_where_only_once_it_serves(tmp_path: Path)
             process.stdout.close()
 
 
-def test_serve_allows_the_ref_hosts_it_is_told(tmp_path: Path) -> None:
-    """``--allow-ref-host`` reaches the server: a reference on loopback (the server's own
-    landing page, not GeoJSON) is fetched and judged, rather than refused as loopback."""
+@contextmanager
+def _serving(tmp_path: Path, *extra: str) -> Iterator[str]:
+    """``stat-widgets serve`` with ``extra`` arguments, once it says it serves: its URL."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--db", str(tmp_path / "s.db")]
-        + ["--allow-ref-host", "127.0.0.1"],
+        [*SERVE, "--port", str(port), "--db", str(tmp_path / "s.db"), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -113,12 +113,7 @@ def test_serve_allows_the_ref_hosts_it_is_told(tmp_path: Path) -> None:
     try:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("STAT reference server on")
-        deadline = time.monotonic() + 20
-        body = order_body(geometry={"$ref": f"{url}/conformance"})
-        answer = httpx.post(f"{url}/order", json=body, timeout=deadline - time.monotonic())
-        assert answer.status_code == 422
-        message = " ".join(e["message"] for e in answer.json()["errors"])
-        assert "loopback" not in message and "geometry type" in message
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(30)
@@ -126,21 +121,22 @@ def test_serve_allows_the_ref_hosts_it_is_told(tmp_path: Path) -> None:
             process.stdout.close()
 
 
+def test_serve_allows_the_ref_hosts_it_is_told(tmp_path: Path) -> None:
+    """``--allow-ref-host`` reaches the server: a reference on loopback (the server's own
+    landing page, not GeoJSON) is fetched and judged, rather than refused as loopback."""
+    with _serving(tmp_path, "--allow-ref-host", "127.0.0.1") as url:
+        deadline = time.monotonic() + 20
+        body = order_body(geometry={"$ref": f"{url}/conformance"})
+        answer = httpx.post(f"{url}/order", json=body, timeout=deadline - time.monotonic())
+        assert answer.status_code == 422
+        message = " ".join(e["message"] for e in answer.json()["errors"])
+        assert "loopback" not in message and "geometry type" in message
+
+
 def test_serve_answers_the_hosts_and_root_path_it_is_told(tmp_path: Path) -> None:
     """``--allow-host`` and ``--root-path`` reach the app the CLI builds for its own uvicorn:
     a name it was told is answered (with links under the root path), any other gets 421."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--db", str(tmp_path / "s.db")]
-        + ["--allow-host", "stat.internal", "--root-path", "/stat"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline().startswith("STAT reference server on")
+    with _serving(tmp_path, "--allow-host", "stat.internal", "--root-path", "/stat") as url:
         told = httpx.get(f"{url}/", headers={"Host": "stat.internal:8080"}, timeout=10)
         assert told.status_code == 200
         self_link = next(x["href"] for x in told.json()["links"] if x["rel"] == "self")
@@ -148,11 +144,6 @@ def test_serve_answers_the_hosts_and_root_path_it_is_told(tmp_path: Path) -> Non
         other = httpx.get(f"{url}/", headers={"Host": "attacker.example"}, timeout=10)
         assert other.status_code == 421
         assert other.json()["errors"][0]["field"] == "Host"
-    finally:
-        process.terminate()
-        process.wait(30)
-        if process.stdout:
-            process.stdout.close()
 
 
 def test_ctrl_c_stops_serve_without_a_traceback(tmp_path: Path) -> None:
