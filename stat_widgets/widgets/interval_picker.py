@@ -87,7 +87,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
             value=False,
             description="Open end (no end date)",
             indent=False,
-            layout=widgets.Layout(width="auto"),
+            layout=_shared.shared("layout_auto"),  # never changed later
         )
         self.preset_buttons = {
             label: _shared.button(description=label, tooltip=f"From now, {label.lower()}")
