@@ -20,7 +20,7 @@ from stat_widgets.widgets.opportunities.rows import (
 )
 from stat_widgets.widgets.opportunities.timeline import MIN_MARK, PICK, timeline_spec, window_at
 from stat_widgets.widgets.opportunities.trade_off import clauses, trade_off
-from stat_widgets.widgets.order_browser.table_code import asset
+from stat_widgets.widgets.order_browser.table_code import asset, table_stylesheet
 
 T0 = datetime(2031, 6, 1, tzinfo=UTC)
 INTERVAL = TimeInterval.parse("2031-06-01T00:00:00Z/2031-06-11T00:00:00Z")
@@ -124,8 +124,8 @@ def test_tables_share_one_class_and_send_what_anywidget_needs() -> None:
     state = first.get_state()
     assert state["_anywidget_id"] == "stat_widgets.RecordTable"
     assert state["_esm"] == asset("table_loader.js")  # the code itself once, in ``_code``
-    assert gzip.decompress(first._code.style).decode() == asset("table.css")
-    assert ".sot-timeline" in asset("table.css") and first._code is second._code
+    assert gzip.decompress(first._code.style).decode() == table_stylesheet()
+    assert ".sot-timeline" in table_stylesheet() and first._code is second._code
     assert state["_model_name"] == "AnyModel" and state["_view_name"] == "AnyView"
 
 
