@@ -86,9 +86,5 @@ class AllowedHosts:
     def names(self) -> frozenset[str]:
         return frozenset(self._names)
 
-    @property
-    def proxy_paths(self) -> frozenset[str]:
-        return self._proxy_paths
-
     def __repr__(self) -> str:
         return f"AllowedHosts({sorted(self._names)})"
