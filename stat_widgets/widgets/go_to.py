@@ -159,9 +159,16 @@ class GoToBox(widgets.VBox):
     def close(self) -> None:
         """Close the box, the buttons it made and its marker, taken off the map (the map is
         its owner's to close)."""
-        if self.marker.comm is not None and self.marker in self._map.layers:
-            self._map.remove(self.marker)
-        close_tree(self, self.marker, keep=(self._map,))
+        # Also called from ``Widget.__del__``: after a failed ``__init__`` (no marker yet), or
+        # at interpreter exit, when the map and its layers may already be closed. A map being
+        # torn down needs no marker taken off it.
+        marker, map_ = getattr(self, "marker", None), getattr(self, "_map", None)
+        if marker is None or map_ is None:
+            widgets.Widget.close(self)
+            return
+        if all(w.comm is not None for w in (map_, marker, *map_.layers)) and marker in map_.layers:
+            map_.remove(marker)
+        close_tree(self, marker, keep=(map_,))
 
     @traitlets.observe("error")
     def _on_error(self, change: dict[str, Any]) -> None:

@@ -169,3 +169,36 @@ def test_alternative_buttons_are_closed_when_replaced(aoi: AOIMap) -> None:
     old = aoi.go_to_box.alternatives.children
     aoi.go_to("Springfield")
     assert all(button.comm is None for button in old)
+
+
+def test_closing_after_the_map_was_torn_down_raises_nothing() -> None:
+    # What happens at interpreter exit: ``Widget.__del__`` closes the box after the map and
+    # its layers were already closed (ipyleaflet's ``remove`` would read a closed layer's id).
+    import ipyleaflet
+
+    from stat_widgets.widgets.go_to import GoToBox
+
+    map_ = ipyleaflet.Map()
+    box = GoToBox(map_)
+    for layer in map_.layers:
+        if layer is not box.marker:
+            layer.close()
+    map_.close()
+    box.close()
+    assert box.comm is None and box.marker.comm is None
+
+
+def test_a_box_whose_init_failed_is_collected_without_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    import sys
+
+    from stat_widgets.widgets.go_to import GoToBox
+
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(AttributeError):
+        GoToBox(None)  # type: ignore[arg-type]
+    gc.collect()
+    assert unraisable == []
