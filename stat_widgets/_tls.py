@@ -62,10 +62,6 @@ class _TrustOnFirstHandshake(ssl.SSLContext):
                     self.load_verify_locations(*self._trust)
                     self._pending = False
 
-    @property
-    def trust_loaded(self) -> bool:
-        return not self._pending
-
     def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
         self._load_trust()
         return super().wrap_socket(*args, **kwargs)
