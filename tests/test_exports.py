@@ -143,3 +143,19 @@ def test_importing_the_form_leaves_the_client_and_models_for_first_use() -> None
         ("shapely", "httpx"),
     )
     assert made == {"shapely"}  # the geometry models, on the first AOI; no client for a map
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def test_httpx_comes_without_its_command_line_client() -> None:
+    """httpx imports its CLI (click, rich, pygments) in its ``__init__`` (encode/httpx#3547):
+    imported after ``stat_widgets``, it does not, and ``httpx.main`` is httpx's own stand-in,
+    which says the CLI is missing and exits 1. Imported first, httpx is left as it is."""
+    probe = "import sys\nprint([m for m in ('click', 'rich') if m in sys.modules])\n"
+    after = _python(f"import stat_widgets, httpx\n{probe}httpx.main()\n")
+    loaded, said = after.stdout.split("\n", 1)
+    assert loaded == "[]" and "could not run" in said and after.returncode == 1
+    before = _python(f"import httpx, stat_widgets\n{probe}")
+    assert before.stdout.strip() == "['click', 'rich']"

@@ -15,8 +15,6 @@ import json
 import math
 from typing import Any
 
-import cql2
-
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models.filter_bounds import MAX_VALUE_DEPTH, check_text, check_value
 from stat_widgets.models.filter_ops import BY_NAME, VALUE_KINDS, Operator
@@ -60,6 +58,8 @@ def parse_filter(value: Any) -> dict:
         if not text:
             raise ValidationError("the filter is empty", field=FIELD)
         check_text(text)
+        import cql2  # the parsers load with the first filter given as text (an empty form has none)
+
         try:
             if text.startswith("{"):
                 check_value(json.loads(text), max_ops_depth=MAX_DEPTH)
@@ -269,6 +269,8 @@ def _is_basic(node: Any) -> bool:
 @functools.lru_cache(maxsize=256)
 def _cql2_problem(canonical: str) -> str | None:
     """cql2's verdict on a filter outside the basic subset, cached by its canonical JSON."""
+    import cql2
+
     try:
         cql2.Expr(json.loads(canonical)).validate()
     except Exception as exc:  # cql2 raises a bare Exception for shapes it cannot even read
@@ -282,6 +284,8 @@ def _short(text: str, limit: int = 160) -> str:
 
 def filter_to_text(value: Any) -> str:
     """CQL2 text for people (``eo:cloud_cover <= 20 AND ...``)."""
+    import cql2
+
     return cql2.Expr(parse_filter(value)).to_text()
 
 

@@ -11,15 +11,11 @@ from datetime import date, datetime
 from typing import Any
 
 from stat_widgets.errors import FieldError, ValidationError
+from stat_widgets.models.geometry.valid import GEOMETRY_TYPES
 
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$")
 TEMPORAL_KEYS = ("date", "timestamp", "interval")
-#: GeoJSON geometry types (as ``models.geometry`` reads them; not imported, so that checking a
-#: filter without geometry never loads shapely).
-GEOMETRY_TYPES = frozenset(
-    "Point MultiPoint LineString MultiLineString Polygon MultiPolygon GeometryCollection".split()
-)
 
 
 def is_geometry_literal(node: Any) -> bool:

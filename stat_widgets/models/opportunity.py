@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
 from stat_widgets.errors import FieldError, ValidationError
-from stat_widgets.models.geometry import GEOMETRY_TYPES
+from stat_widgets.models.geometry.valid import GEOMETRY_TYPES
 from stat_widgets.models.interval import TimeInterval
 from stat_widgets.models.links import (
     BASE_URL,
@@ -92,7 +92,9 @@ class Opportunity(BaseModel):
     search that found it, which an order of it carries on.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, serialize_by_alias=True, defer_build=True
+    )
 
     id: str | None = None
     product_id: str

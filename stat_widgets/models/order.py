@@ -25,14 +25,7 @@ from pydantic import (
 )
 
 from stat_widgets.errors import FieldError, ValidationError, field_path
-from stat_widgets.models.filter import validate_filter
-from stat_widgets.models.geometry import (
-    GEOMETRY_TYPES,
-    AnyGeometry,
-    ValidGeometry,
-    geodesic_area_km2,
-    read_geometry,
-)
+from stat_widgets.models.geometry.valid import GEOMETRY_TYPES, AnyGeometry, ValidGeometry
 from stat_widgets.models.interval import TimeInterval
 from stat_widgets.models.links import (
     Link,
@@ -61,6 +54,8 @@ def _to_geometry_or_reference(value: Any) -> ValidGeometry | JSONReference:
             raise ValidationError(
                 [FieldError("geometry.$ref", _plain_message(e)) for e in exc.errors()]
             ) from None
+    from stat_widgets.models.geometry import read_geometry  # shapely: with the first geometry
+
     return read_geometry(value)
 
 
@@ -78,6 +73,8 @@ def _non_blank(value: str) -> str:
 def _filter_or_none(value: Any) -> dict | None:
     if value is None or value == {} or (isinstance(value, str) and not value.strip()):
         return None
+    from stat_widgets.models.filter import validate_filter  # cql2: with the first filter
+
     return validate_filter(value)
 
 
@@ -92,7 +89,7 @@ Filter = Annotated[dict[str, Any] | None, PlainValidator(_filter_or_none)]
 class OrderRequest(BaseModel):
     """``POST /order`` body; ``model_dump(mode="json")`` is exactly what goes on the wire."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     datetime: TimeInterval
     product_id: Annotated[str, AfterValidator(_non_blank)]
@@ -160,6 +157,8 @@ class OrderRequest(BaseModel):
         if isinstance(self.geometry, dict):
             problems.extend(product.geometry_problems(self._geometry_with_shape()))
         if self.filter is not None:
+            from stat_widgets.models.filter import validate_filter
+
             try:
                 validate_filter(self.filter, product.fields)
             except ValidationError as exc:
@@ -169,6 +168,8 @@ class OrderRequest(BaseModel):
     @property
     def area_km2(self) -> float | None:
         if isinstance(self.geometry, dict):
+            from stat_widgets.models.geometry import geodesic_area_km2
+
             return geodesic_area_km2(self._geometry_with_shape())
         return None
 
@@ -250,7 +251,7 @@ Status = Annotated[OrderStatus | str, Field(union_mode="left_to_right"), PlainSe
 class StatusRecord(BaseModel):
     """One entry of an order's status history."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     timestamp: DateTime
     status: Status
@@ -294,7 +295,9 @@ class Order(BaseModel):
     sent and serialised back under its wire name.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, serialize_by_alias=True, defer_build=True
+    )
 
     id: str
     user: str | None = None
@@ -352,7 +355,7 @@ class Order(BaseModel):
 
 
 class OrdersPage(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     orders: list[Order]
     links: LinkList = Field(default_factory=list)

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models.geometry import bbox_geometry
 
 FIELD = "go_to"
 #: Longer input is refused before it is parsed: no place name is this long.
@@ -135,6 +134,8 @@ def _bbox(values: list[tuple[float, str]]) -> Bounds:
     ):
         if not -limit <= value <= limit:
             raise _fail(f"{name} {value:g} is outside -{limit}…{limit} (west, south, east, north)")
+    from stat_widgets.models.geometry import bbox_geometry  # shapely: with the first box
+
     try:
         bbox_geometry(west, south, east, north, field=FIELD)
     except ValidationError as exc:

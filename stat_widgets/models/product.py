@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from stat_widgets.errors import FieldError
-from stat_widgets.models.geometry import AnyGeometry, limit_problems
+from stat_widgets.models.geometry.valid import AnyGeometry
 from stat_widgets.models.links import LinkList
 from stat_widgets.models.product_schema import (
     EMPTY,
@@ -80,6 +80,8 @@ class Product(BaseModel):
 
     def geometry_problems(self, geometry: AnyGeometry) -> list[FieldError]:
         """What this product refuses about an AOI: its type, area or vertex count."""
+        from stat_widgets.models.geometry import limit_problems  # shapely: with the first AOI
+
         return limit_problems(
             geometry,
             label=self.title or self.id,

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.models.geometry import FIELD, to_geometry
+from stat_widgets.models.geometry.valid import FIELD
 
 REFERENCE_FIELD = f"{FIELD}.$ref"
 MAX_REFERENCE_BYTES = 32 * 1024 * 1024  # the client's default max_response_bytes
@@ -132,6 +132,8 @@ def resolve_reference(
         raise ValidationError(
             f"{url} did not return JSON (it starts with {excerpt!r})", field=REFERENCE_FIELD
         ) from None
+    from stat_widgets.models.geometry import to_geometry
+
     return to_geometry(_follow_pointer(document, pointer), field=REFERENCE_FIELD)
 
 
@@ -140,7 +142,11 @@ class JSONReference(BaseModel):
 
     # serialize_by_alias: model_dump() and model_dump_json() both give {"$ref": ...}
     model_config = ConfigDict(
-        populate_by_name=True, frozen=True, extra="forbid", serialize_by_alias=True
+        populate_by_name=True,
+        frozen=True,
+        extra="forbid",
+        serialize_by_alias=True,
+        defer_build=True,
     )
 
     ref: str = Field(alias="$ref")

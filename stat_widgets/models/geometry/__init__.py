@@ -10,49 +10,15 @@ Whatever the user hands us (a drawn feature, an uploaded FeatureCollection, WKT,
   ``to_geometry``), and bounding boxes.
 - ``measure``: vertex count, member types, geodesic area and its cheap upper bound.
 - ``limits``: a product's limits on an AOI, and simplifying under a vertex limit.
+- ``valid``: the field name, the GeoJSON types and ``ValidGeometry``, without shapely.
 
 The shape travels with the dict in ``ValidGeometry`` (no cache to share between threads): a
 caller holding only the dict gets a shape built anew.
+
+Names load on first use (their list is ``__init__.pyi``): the models build their classes with
+``valid`` alone, and shapely loads with the first geometry parsed or measured.
 """
 
-from stat_widgets.models.geometry.convert import (
-    bbox_geometry,
-    read_geometry,
-    shapely_to_geojson,
-    to_geometry,
-)
-from stat_widgets.models.geometry.limits import Simplified, limit_problems, simplify_to_limit
-from stat_widgets.models.geometry.measure import (
-    AnyGeometry,
-    area_upper_bound_km2,
-    as_shape,
-    geodesic_area_km2,
-    geometry_types,
-    vertex_count,
-)
-from stat_widgets.models.geometry.validate import (
-    FIELD,
-    GEOMETRY_TYPES,
-    ValidGeometry,
-    validate_geometry,
-)
+import lazy_loader
 
-__all__ = [
-    "FIELD",
-    "GEOMETRY_TYPES",
-    "AnyGeometry",
-    "Simplified",
-    "ValidGeometry",
-    "area_upper_bound_km2",
-    "as_shape",
-    "bbox_geometry",
-    "geodesic_area_km2",
-    "geometry_types",
-    "limit_problems",
-    "read_geometry",
-    "shapely_to_geojson",
-    "simplify_to_limit",
-    "to_geometry",
-    "validate_geometry",
-    "vertex_count",
-]
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -16,7 +16,8 @@ from typing import Any
 import orjson
 import shapely
 
-from stat_widgets.models.geometry.validate import FIELD, ValidGeometry, check_geometry, fail
+from stat_widgets.models.geometry.valid import FIELD, ValidGeometry
+from stat_widgets.models.geometry.validate import check_geometry, fail
 
 
 def read_geometry(obj: Any, *, union: bool = False, field: str = FIELD) -> ValidGeometry:

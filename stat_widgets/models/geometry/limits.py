@@ -15,7 +15,6 @@ import shapely
 from stat_widgets.errors import FieldError
 from stat_widgets.models.geometry.convert import read_geometry
 from stat_widgets.models.geometry.measure import (
-    AnyGeometry,
     area_upper_bound_km2,
     as_shape,
     geodesic_area_km2,
@@ -23,7 +22,8 @@ from stat_widgets.models.geometry.measure import (
     vertex_count,
 )
 from stat_widgets.models.geometry.measure import geometry_types as member_types
-from stat_widgets.models.geometry.validate import FIELD, ValidGeometry, fail
+from stat_widgets.models.geometry.valid import FIELD, AnyGeometry, ValidGeometry
+from stat_widgets.models.geometry.validate import fail
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,7 @@ from typing import Any
 import shapely
 
 from stat_widgets.models.geometry.build import shape_of
-from stat_widgets.models.geometry.validate import ValidGeometry
-
-#: What the measures accept: a validated geometry dict, or the result of validating it.
-AnyGeometry = dict[str, Any] | ValidGeometry
+from stat_widgets.models.geometry.valid import AnyGeometry, ValidGeometry
 
 
 def as_shape(geom: AnyGeometry) -> shapely.Geometry:

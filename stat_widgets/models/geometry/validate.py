@@ -13,7 +13,6 @@ import itertools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,17 +22,8 @@ from shapely.geometry import shape
 from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.models.geometry.build import polygon, ring_array
 from stat_widgets.models.geometry.fast_path import checked_positions
+from stat_widgets.models.geometry.valid import FIELD, GEOMETRY_TYPES, ValidGeometry
 
-FIELD = "geometry"
-GEOMETRY_TYPES = (
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-)
 _DEPTH = {
     "Point": 0,
     "MultiPoint": 1,
@@ -42,16 +32,6 @@ _DEPTH = {
     "Polygon": 2,
     "MultiPolygon": 3,
 }
-
-
-@dataclass(frozen=True)
-class ValidGeometry:
-    """A validated, normalised GeoJSON geometry dict and the shapely shape built while checking
-    it. Measuring, limiting and simplifying take either this or the bare dict; given this, they
-    reuse ``shape`` (a 200,000-vertex polygon is not rebuilt)."""
-
-    geometry: dict[str, Any]
-    shape: shapely.Geometry
 
 
 def fail(path: str, message: str) -> ValidationError:

@@ -19,25 +19,21 @@ Cancel; tests call :meth:`search` in the foreground.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipyleaflet
 import ipywidgets as widgets
 import traitlets
 
-from stat_widgets.client import StatClient
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
 from stat_widgets.widgets._errors import ErrorNote
 from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.opportunities import view
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
-from stat_widgets.widgets.opportunities.ordering import chosen_line
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, zone
-from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
 from stat_widgets.widgets.opportunities.table import OpportunityTable
 from stat_widgets.widgets.opportunities.timeline import timeline_spec
-from stat_widgets.widgets.opportunities.trade_off import trade_off
 from stat_widgets.widgets.opportunities.view import (
     DONE,
     FAILED,
@@ -48,6 +44,10 @@ from stat_widgets.widgets.opportunities.view import (
     UNAVAILABLE,
     WAITING,
 )
+
+if TYPE_CHECKING:  # the search, its advice and ordering load with the first search or choice
+    from stat_widgets.client import StatClient
+    from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
 
 
 def search_key(request: OrderRequest | None) -> Any:
@@ -136,6 +136,8 @@ class OpportunitySection(widgets.VBox):
         chosen = self.value
         if chosen is None:
             return "none chosen: the order leaves the time to the provider"
+        from stat_widgets.widgets.opportunities.ordering import chosen_line
+
         return chosen_line(chosen, self.time_zone)
 
     @property
@@ -274,6 +276,8 @@ class OpportunitySection(widgets.VBox):
         request = self._request
         if request is None or not self.searchable or self.state == SEARCHING:
             return None
+        from stat_widgets.widgets.opportunities.search import Search
+
         with self._lock:
             self._generation += 1
             run = Search(
@@ -318,6 +322,8 @@ class OpportunitySection(widgets.VBox):
                 return
             self.opportunities = list(outcome.matched)
             self.state = DONE if search_key(self._request) == self._searched_key else STALE
+            from stat_widgets.widgets.opportunities.trade_off import trade_off  # cql2
+
             self._advice = trade_off(
                 outcome.matched,
                 outcome.request.datetime,
