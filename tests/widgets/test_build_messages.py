@@ -1,0 +1,112 @@
+"""What building an ``OrderForm`` sends to the front end: one creation message per widget model
+and no update after it.
+
+Each message goes through the kernel, the Jupyter server and the browser before the form first
+appears, and an update may redraw a view that was just built (issue 16: first paint). Counted
+on the comm every widget sends through (``comm.create_comm`` gives a ``DummyComm`` outside a
+kernel; in one, ipykernel's comm sends the same messages), against the reference server and a
+STAPI server. The counts are held with a small margin: a widget changed after its creation
+message (``map.add(...)`` after ``Map()``, ``add_class`` after construction, a value computed
+and set afterwards) or a new model fails here, with what it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import comm
+import pytest
+from client.stapi_server import run_stapi_server
+from ipywidgets.widgets.widget import _instances
+
+from stat_widgets.widgets import OrderForm
+
+from .conftest import fixed_now
+
+#: Widget models a form makes (the reference server; a STAPI server adds none at first).
+MODELS = 116
+#: Leeway for a model more, not for a habit of updates.
+MARGIN = 2
+
+
+class Sent:
+    """The comm messages sent while recording: ``(msg_type, model or method, what)``."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str, str]] = []
+
+    def record(self, comm_: Any, msg_type: str, data: Any) -> None:
+        data = data or {}
+        if msg_type == "comm_open":
+            self.messages.append((msg_type, data["state"].get("_model_name", "?"), ""))
+        elif msg_type == "comm_msg":
+            widget = _instances.get(comm_.comm_id)
+            what = f"{type(widget).__name__}.{sorted(data.get('state') or {})}"
+            self.messages.append((msg_type, str(data.get("method")), what))
+
+    @property
+    def opened(self) -> int:
+        return sum(1 for kind, _, _ in self.messages if kind == "comm_open")
+
+    @property
+    def updates(self) -> list[str]:
+        return [what for kind, method, what in self.messages if method == "update"]
+
+    def summary(self) -> str:
+        return str(Counter(model for kind, model, _ in self.messages if kind == "comm_open"))
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sent]:
+    recorder = Sent()
+    publish = comm.DummyComm.publish_msg
+
+    def recording(self: Any, msg_type: str, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        recorder.record(self, msg_type, data)
+        publish(self, msg_type, data, *args, **kwargs)
+
+    monkeypatch.setattr(comm.DummyComm, "publish_msg", recording)
+    yield recorder
+
+
+def build(url: str, sent: Sent, **kwargs: Any) -> OrderForm:
+    OrderForm(url, **kwargs).close()  # the modules and the shared models, made once
+    sent.messages.clear()
+    return OrderForm(url, **kwargs)
+
+
+@pytest.mark.parametrize("basemap", [True, False])
+def test_a_form_is_built_in_creation_messages_alone(
+    stat_url: str, sent: Sent, basemap: bool
+) -> None:
+    form = build(stat_url, sent, basemap=basemap)
+    try:
+        assert sent.updates == []
+        assert len(_instances) >= sent.opened  # each message is a model alive
+        assert MODELS - MARGIN <= sent.opened <= MODELS + MARGIN + int(basemap), sent.summary()
+    finally:
+        form.close()
+
+
+def test_a_stapi_form_is_built_without_updates(sent: Sent) -> None:
+    """A STAPI server: open intervals refused, order parameters and opportunities offered."""
+    with run_stapi_server() as (url, _backend):
+        form = build(url, sent, basemap=False, now=fixed_now)
+        try:
+            assert not form.interval.allow_open_end and form.interval.open_end.disabled
+            assert sent.updates == []
+            assert sent.opened <= MODELS + MARGIN, sent.summary()
+        finally:
+            form.close()
+
+
+def test_the_recorder_sees_updates(stat_url: str, sent: Sent) -> None:
+    """The recorder hears what a change after creation sends (the test above can fail)."""
+    form = build(stat_url, sent, basemap=False)
+    try:
+        form.aoi.map.layout.height = "300px"
+        assert sent.updates == ["Layout.['height']"]
+    finally:
+        form.close()
