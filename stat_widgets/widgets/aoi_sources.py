@@ -37,7 +37,7 @@ class AOISources(widgets.Tab):
         # The first tab's controls (the one shown) in its page's creation message.
         controls, children = self._make_upload()
         self._controls: dict[int, dict[str, Any]] = {UPLOAD: controls}
-        pages = [widgets.VBox(children if i == UPLOAD else ()) for i in range(len(TITLES))]
+        pages = [_shared.vbox(children if i == UPLOAD else ()) for i in range(len(TITLES))]
         super().__init__(children=pages, titles=TITLES, selected_index=UPLOAD)
         self.observe(lambda change: self.page(change["new"]), names="selected_index")
 
@@ -57,6 +57,8 @@ class AOISources(widgets.Tab):
             accept=".geojson,.json,.wkt,.txt,application/geo+json,application/json",
             multiple=False,
             description="GeoJSON file",
+            layout=_shared.shared("layout"),
+            style=_shared.shared("button"),
         )
         upload.observe(self._on_upload, names="value")
         return {"upload": upload}, [upload]

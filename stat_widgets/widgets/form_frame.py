@@ -37,9 +37,12 @@ class FormFrame:
         self.review_box: widgets.VBox | None = None
 
     def add_review(self, review: widgets.Widget) -> None:
-        """The review's box, under the sections' boxes."""
+        """The review's box, under the sections' boxes (sharing the review's own layout, as a
+        section's box does)."""
+        layout = review.layout if not is_shared(review.layout) else widgets.Layout()
+        classes = (self.target(parts.REVIEW),)
         self.review_box = widgets.VBox(
-            [self.review_heading, review], _dom_classes=(self.target(parts.REVIEW),)
+            [self.review_heading, review], layout=layout, _dom_classes=classes
         )
 
     @property

@@ -79,7 +79,7 @@ class GoToBox(widgets.VBox):
         )
         self.result = _shared.html()
         self.error_label = ErrorLabel()
-        self.alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
+        self._alternatives: widgets.HBox | None = None  # made on the first ambiguous name
         self.marker = go_to_marker() if marker is None else marker
         if self.marker not in map_.layers:
             map_.add(self.marker)
@@ -87,7 +87,6 @@ class GoToBox(widgets.VBox):
             [
                 _shared.hbox([self.text, self.go_button, self.error_label]),
                 self.result,
-                self.alternatives,
             ],
             **{"_dom_classes": ("stat-widgets-go-to-box",), **kwargs},
         )
@@ -158,8 +157,19 @@ class GoToBox(widgets.VBox):
             buttons.append(button)
         self.alternatives.children = tuple(buttons)
 
+    @property
+    def alternatives(self) -> widgets.HBox:
+        """The buttons for the other places a name matched, under the result: made (and
+        shown) the first time a name matches several places, or when asked for (empty, it
+        shows nothing: two models fewer for a map that never needs it)."""
+        if self._alternatives is None:
+            self._alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
+            self.children = (*self.children, self._alternatives)
+        return self._alternatives
+
     def _clear_alternatives(self) -> None:
-        replace_children(self.alternatives, ())
+        if self._alternatives is not None:
+            replace_children(self._alternatives, ())
 
     def _on_text(self, change: dict[str, Any]) -> None:
         if not self._typing and change["new"].strip():

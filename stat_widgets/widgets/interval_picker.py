@@ -91,10 +91,10 @@ class IntervalPicker(ClosesTree, widgets.VBox):
     ) -> None:
         self._now = now
         self.timezone = widgets.Dropdown(
-            options=_timezones(), value=timezone, description="Time zone"
+            options=_timezones(), value=timezone, description="Time zone", **_shared.plain()
         )
-        self.start = widgets.NaiveDatetimePicker(description="Start")
-        self.end = widgets.NaiveDatetimePicker(description="End")
+        self.start = widgets.NaiveDatetimePicker(description="Start", **_shared.plain())
+        self.end = widgets.NaiveDatetimePicker(description="End", **_shared.plain())
         self.open_end = widgets.Checkbox(  # not indented, as wide as its text: never cut off
             value=False,
             description=_open_end_label(allow_open_end),

@@ -31,11 +31,16 @@ def leaflet_map(
     **kwargs: Any,
 ) -> ipyleaflet.Map:
     """A ``Map`` with the base tiles (unless ``basemap`` is false), then ``layers``; the zoom
-    and attribution controls every ``Map`` has, then ``controls``; ``height`` in its layout."""
+    and attribution controls every ``Map`` has, then ``controls``; ``height`` in its layout;
+    one style model at rest."""
     zoom = ipyleaflet.ZoomControl()
     attribution = ipyleaflet.AttributionControl(position="bottomright")
     if height is not None:
         kwargs["layout"] = widgets.Layout(height=height)
+    if "style" not in kwargs and "default_style" not in kwargs:
+        # the front end shows ``default_style`` at rest anyway (and ``dragging_style`` while
+        # dragged): one model for both (both empty) rather than two
+        kwargs["style"] = kwargs["default_style"] = ipyleaflet.MapStyle()
     map_ = ipyleaflet.Map(
         layers=(*((base_tiles(),) if basemap else ()), *layers),
         controls=(zoom, attribution, *controls),

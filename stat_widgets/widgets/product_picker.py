@@ -105,6 +105,7 @@ class ProductPicker(ClosesTree, widgets.VBox):
             value=chosen.id if chosen is not None else "",
             description="Product",
             layout=widgets.Layout(width="max-content", min_width="24em"),
+            style=_shared.shared("description"),
         )
         self.details = _shared.html(product_details_html(chosen))
         #: The one label for the product: why the list failed (``error``) and messages about

@@ -115,7 +115,7 @@ class RequestReview(ClosesTree, widgets.VBox):
         )
         self.result = _shared.html()
         #: What stops the order, each item a button that shows its section.
-        self.reasons = ReasonList(items=look["items"])
+        self.reasons = ReasonList(items=look["items"], layout=_shared.shared("layout"))
         #: Errors that name no field of the form (the server's general complaints).
         self.error_label = ErrorLabel()
         super().__init__(

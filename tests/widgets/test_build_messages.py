@@ -25,8 +25,10 @@ from stat_widgets.widgets import OrderForm
 
 from .conftest import fixed_now
 
-#: Widget models a form makes (the reference server; a STAPI server adds none at first).
-MODELS = 116
+#: Widget models a form makes without tiles (one more with them), reference or STAPI server
+#: (issue 16: 121, before widgets shared their layouts and styles and made rare parts on
+#: first use). Lower it when a change makes fewer.
+MODELS = 97
 #: Leeway for a model more, not for a habit of updates.
 MARGIN = 2
 
@@ -85,7 +87,7 @@ def test_a_form_is_built_in_creation_messages_alone(
     try:
         assert sent.updates == []
         assert len(_instances) >= sent.opened  # each message is a model alive
-        assert MODELS - MARGIN <= sent.opened <= MODELS + MARGIN + int(basemap), sent.summary()
+        assert sent.opened <= MODELS + int(basemap) + MARGIN, sent.summary()
     finally:
         form.close()
 
