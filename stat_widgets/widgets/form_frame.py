@@ -59,10 +59,11 @@ class FormFrame:
         """The section's box, hidden while the section does not apply. It shares the layout of
         the section's widget when that is the widget's own (one model fewer, and one update
         when the section shows or hides), so hiding one hides both."""
+        display = None if section.applies else "none"
         layout = section.widget.layout
         if is_shared(layout):  # a layout other widgets use too is never hidden
-            layout = widgets.Layout()
-        layout.display = None if section.applies else "none"
+            layout = widgets.Layout(display=display)
+        layout.display = display  # (the section's own layout: as it was made, normally)
         classes = ("stat-widgets-section", self.target(section.field))
         return widgets.VBox([heading, section.widget], layout=layout, _dom_classes=classes)
 
