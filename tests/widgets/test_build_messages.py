@@ -4,8 +4,8 @@ and no update after it.
 Each message goes through the kernel, the Jupyter server and the browser before the form first
 appears, and an update may redraw a view that was just built (issue 16: first paint). Counted
 on the comm every widget sends through (``comm.create_comm`` gives a ``DummyComm`` outside a
-kernel; in one, ipykernel's comm sends the same messages), against the reference server and a
-STAPI server. The counts are held with a small margin: a widget changed after its creation
+kernel), against the reference server and a STAPI server, and once on a real kernel's iopub
+channel. The counts are held with a small margin: a widget changed after its creation
 message (``map.add(...)`` after ``Map()``, ``add_class`` after construction, a value computed
 and set afterwards) or a new model fails here, with what it was.
 """
@@ -112,3 +112,31 @@ def test_the_recorder_sees_updates(stat_url: str, sent: Sent) -> None:
         assert sent.updates == ["Layout.['height']"]
     finally:
         form.close()
+
+
+def test_in_a_kernel_the_form_sends_only_creation_messages(stat_url: str) -> None:
+    """The same count in a real IPython kernel: what its iopub channel publishes for the
+    cell ``OrderForm(url)`` (a form made once before, as in a notebook's second run)."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, kernel = start_new_kernel(kernel_name="python3")
+    try:
+        warm_up = f"from stat_widgets import OrderForm\nOrderForm({stat_url!r}).close()"
+        assert kernel.execute_interactive(warm_up, timeout=120)["content"]["status"] == "ok"
+        seen: Counter[str] = Counter()
+
+        def hear(msg: dict[str, Any]) -> None:
+            kind = msg["msg_type"]
+            if kind == "comm_msg":
+                kind += ":" + str(msg["content"]["data"].get("method"))
+            seen[kind] += 1
+
+        reply = kernel.execute_interactive(
+            f"form = OrderForm({stat_url!r})", timeout=120, output_hook=hear
+        )
+        assert reply["content"]["status"] == "ok"
+        assert seen["comm_msg:update"] == 0, seen
+        assert 0 < seen["comm_open"] <= MODELS + 1 + MARGIN, seen
+    finally:
+        kernel.stop_channels()
+        manager.shutdown_kernel(now=True)
