@@ -92,6 +92,18 @@ def test_a_form_is_built_in_creation_messages_alone(
         form.close()
 
 
+def test_a_form_with_a_new_draft_is_built_without_updates(
+    stat_url: str, sent: Sent, tmp_path: Any
+) -> None:
+    """The draft bar (no file yet: "saved as you go") is made as it first shows."""
+    form = build(stat_url, sent, basemap=False, draft="fresh", drafts_home=tmp_path)
+    try:
+        assert "saved as draft" in form.draft.status.value
+        assert sent.updates == []
+    finally:
+        form.close()
+
+
 def test_a_stapi_form_is_built_without_updates(sent: Sent) -> None:
     """A STAPI server: open intervals refused, order parameters and opportunities offered."""
     with run_stapi_server() as (url, _backend):
