@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_string import HTMLStyle  # not exported at the top level
+from ipywidgets.widgets.widget_description import DescriptionStyle  # not at the top level
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 #: The shared models by name: what each is, and the values it is made with.
 _KINDS: dict[str, tuple[type[widgets.Widget], dict[str, str]]] = {
@@ -27,13 +28,14 @@ _KINDS: dict[str, tuple[type[widgets.Widget], dict[str, str]]] = {
     "layout_auto": (widgets.Layout, {"width": "auto"}),  # a button as wide as its text
     "html": (HTMLStyle, {}),
     "button": (widgets.ButtonStyle, {}),
+    "description": (DescriptionStyle, {}),  # dropdowns', date pickers' look
 }
 _made: dict[str, widgets.Widget] = {}
 
 
 def shared(kind: str) -> Any:
     """The shared model ``kind`` (a name of ``_KINDS``: ``"layout"``, ``"layout_auto"``,
-    ``"html"``, ``"button"``)."""
+    ``"html"``, ``"button"``, ``"description"``)."""
     model = _made.get(kind)
     if model is None or getattr(model, "comm", None) is None:  # closed from outside
         cls, values = _KINDS[kind]
@@ -57,6 +59,12 @@ def button(**kwargs: Any) -> widgets.Button:
     return widgets.Button(**{"layout": shared("layout"), "style": shared("button"), **kwargs})
 
 
+def plain(**kwargs: Any) -> dict[str, Any]:
+    """``layout`` and ``style`` keywords for a control whose look nothing sets (a dropdown, a
+    date picker): the shared layout and description style, unless given its own."""
+    return {"layout": shared("layout"), "style": shared("description"), **kwargs}
+
+
 def hbox(children: Any = (), **kwargs: Any) -> widgets.HBox:
     """A row of widgets with the shared layout (a box whose layout is never changed)."""
     return widgets.HBox(children, **{"layout": shared("layout"), **kwargs})
@@ -70,4 +78,4 @@ def vbox(children: Any = (), **kwargs: Any) -> widgets.VBox:
 for _kind in _KINDS:  # made now, so that a form's first widgets do not count them as theirs
     shared(_kind)
 
-__all__ = ["button", "hbox", "html", "is_shared", "shared", "vbox"]
+__all__ = ["button", "hbox", "html", "is_shared", "plain", "shared", "vbox"]

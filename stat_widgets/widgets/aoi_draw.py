@@ -26,10 +26,13 @@ def feature(geometry: dict[str, Any]) -> dict[str, Any]:
 
 
 class DrawTool:
-    """The draw control on ``map_``; ``on_drawn`` hears what the person drew as the AOI."""
+    """The draw control of a map; ``on_drawn`` hears what the person drew as the AOI.
 
-    def __init__(self, map_: ipyleaflet.Map, on_drawn: Drawn, *, points: bool = False) -> None:
-        self._map = map_
+    The control is made first and put on the map by its maker (in the map's creation message,
+    ``leaflet_map(controls=...)``), then ``attach`` names the map it was put on."""
+
+    def __init__(self, on_drawn: Drawn, *, points: bool = False) -> None:
+        self._map: ipyleaflet.Map | None = None
         self._on_drawn = on_drawn
         self._writing = False
         #: The geometry of the shape drawn last, which wins over older shapes on the map.
@@ -38,7 +41,12 @@ class DrawTool:
         self.retired: list[ipyleaflet.GeomanDrawControl] = []
         self.control = self._new_control(points)
         self._listen(self.control)
-        map_.add(self.control)
+
+    def attach(self, map_: ipyleaflet.Map) -> None:
+        """The map the control is on (added to it unless it is there already)."""
+        self._map = map_
+        if self.control not in map_.controls:
+            map_.add(self.control)
 
     def show(self, geometry: dict[str, Any] | None) -> None:
         """Put ``geometry`` (or nothing) on the map as the one drawn shape, without it being
@@ -60,6 +68,7 @@ class DrawTool:
         self._listen(new)
         old.on_draw(self._on_draw_event, remove=True)
         old.unobserve(self._on_data, names="data")
+        assert self._map is not None, "attach(map_) first"
         self._map.remove(old)
         self._map.add(new)
         self.control = new

@@ -23,9 +23,10 @@ from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.aoi_draw import DrawTool
 from stat_widgets.widgets.aoi_sources import BBOX, PASTE, UPLOAD, AOISources
-from stat_widgets.widgets.go_to import GoToBox
+from stat_widgets.widgets.go_to import GoToBox, go_to_marker
+from stat_widgets.widgets.leaflet_map import leaflet_map
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
-from stat_widgets.widgets.world_layer import add_world
+from stat_widgets.widgets.world_layer import PANE, PANE_STYLE, world_layer
 
 # The geometry models (shapely) are imported where they are used: they load with the first
 # AOI, not when a notebook imports the widgets.
@@ -86,17 +87,27 @@ class AOIMap(ClosesTree, widgets.VBox):
 
     def __init__(self, *, basemap: bool = True, **kwargs: Any) -> None:
         self._setting = False
-        map_kwargs: dict[str, Any] = {"center": (20.0, 0.0), "zoom": 2, "scroll_wheel_zoom": True}
-        if not basemap:
-            map_kwargs["layers"] = ()  # no tile layer made, rather than one made and dropped
-        self.map = ipyleaflet.Map(**map_kwargs)
-        # Under the tiles, and all there is to see when they do not load (offline machines).
-        self.world_layer = add_world(self.map)
-        self.map.layout.height = "400px"
-        self.map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
         #: The Geoman control and what the person drew with it (``aoi_draw``).
-        self.drawing = DrawTool(self.map, self._on_drawn, points=self.accept_points)
-        self.go_to_box = GoToBox(self.map)
+        self.drawing = DrawTool(self._on_drawn, points=self.accept_points)
+        # Under the tiles, and all there is to see when they do not load (offline machines).
+        self.world_layer = world_layer()
+        marker = go_to_marker()
+        # Everything the map starts with in its creation message (``leaflet_map``).
+        self.map = leaflet_map(
+            basemap=basemap,
+            layers=(self.world_layer, marker),
+            controls=(
+                ipyleaflet.ScaleControl(position="bottomleft", imperial=False),
+                self.drawing.control,
+            ),
+            panes={PANE: PANE_STYLE},
+            height="400px",
+            center=(20.0, 0.0),
+            zoom=2,
+            scroll_wheel_zoom=True,
+        )
+        self.drawing.attach(self.map)
+        self.go_to_box = GoToBox(self.map, marker=marker)
         self.summary = _shared.html(_html.muted(_NO_AOI))
         #: The one label for what is wrong with the AOI: the input itself, the product's limits
         #: (``error``) and what the server said about ``geometry`` (routed by the form).

@@ -34,9 +34,11 @@ class AOISources(widgets.Tab):
         self._on_upload = on_upload
         self._on_paste = on_paste
         self._on_bbox = on_bbox
-        self._controls: dict[int, dict[str, Any]] = {}
-        super().__init__(children=[widgets.VBox() for _ in TITLES], titles=TITLES)
-        self.page(self.selected_index if self.selected_index is not None else UPLOAD)
+        # The first tab's controls (the one shown) in its page's creation message.
+        controls, children = self._make_upload()
+        self._controls: dict[int, dict[str, Any]] = {UPLOAD: controls}
+        pages = [_shared.vbox(children if i == UPLOAD else ()) for i in range(len(TITLES))]
+        super().__init__(children=pages, titles=TITLES, selected_index=UPLOAD)
         self.observe(lambda change: self.page(change["new"]), names="selected_index")
 
     def page(self, index: int | None) -> dict[str, Any]:
@@ -55,6 +57,8 @@ class AOISources(widgets.Tab):
             accept=".geojson,.json,.wkt,.txt,application/geo+json,application/json",
             multiple=False,
             description="GeoJSON file",
+            layout=_shared.shared("layout"),
+            style=_shared.shared("button"),
         )
         upload.observe(self._on_upload, names="value")
         return {"upload": upload}, [upload]

@@ -234,11 +234,17 @@ class FilterBuilder(ClosesTree, widgets.VBox):
 
     def __init__(self, constraints: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self.rows: list[FilterRow] = []
+        # The controls made as ``constraints`` will leave them (no updates after creation).
+        fields = None if constraints is None else read_schema(constraints, label="constraints")
+        names = fields.names if fields is not None else []
         self.rows_box = _shared.vbox()
-        self.add_button = _shared.button(description="Add filter", icon="plus")
-        self.text_view = _shared.html()
-        self.json_view = _shared.html()
-        self.notes_view = _shared.html()
+        self.add_button = _shared.button(
+            description="Add filter", icon="plus", **_add_button_look(names)
+        )
+        text, json_html = _views_html(names, None, has_rows=False)
+        self.text_view = _shared.html(text)
+        self.json_view = _shared.html(json_html)
+        self.notes_view = _shared.html(_notes_html(fields))
         #: The one label for the filter as a whole: what no row is about (from ``error``) and
         #: messages about ``filter`` from the request validation or the server.
         self.feedback = ErrorLabel()
@@ -301,12 +307,9 @@ class FilterBuilder(ClosesTree, widgets.VBox):
     @traitlets.observe("fields")
     def _on_fields(self, _change: object) -> None:
         self.clear()
-        self.add_button.disabled = not self.names
-        self.add_button.tooltip = (
-            "" if self.names else "This product exposes no constraints to filter on"
-        )
-        notes = self.fields.notes if self.fields is not None else ()
-        self.notes_view.value = "".join(f"<div>{_html.muted(n)}</div>" for n in notes)
+        for name, value in _add_button_look(self.names).items():
+            setattr(self.add_button, name, value)
+        self.notes_view.value = _notes_html(self.fields)
 
     def _recompute(self) -> None:
         errors: list[FieldError] = []
@@ -359,18 +362,37 @@ class FilterBuilder(ClosesTree, widgets.VBox):
         return None
 
     def _render(self) -> None:
-        if not self.names:
-            self.text_view.value = _html.muted("This product exposes no constraints to filter on.")
-            self.json_view.value = ""
-        elif self.value is None:
-            text = "No filter: every capture the product offers qualifies." if not self.rows else ""
-            self.text_view.value = _html.muted(text)
-            self.json_view.value = ""
-        else:
-            from stat_widgets.models.filter import filter_to_text  # cql2, on first use
+        self.text_view.value, self.json_view.value = _views_html(
+            self.names, self.value, has_rows=bool(self.rows)
+        )
 
-            self.text_view.value = "CQL2 text: " + _html.inline_code(filter_to_text(self.value))
-            self.json_view.value = _html.code_block(self.value)
+
+def _add_button_look(names: list[str]) -> dict[str, Any]:
+    """ "Add filter" is offered only when the product has fields to filter on."""
+    return {
+        "disabled": not names,
+        "tooltip": "" if names else "This product exposes no constraints to filter on",
+    }
+
+
+def _notes_html(fields: ProductSchema | None) -> str:
+    """The schema's notes about fields it describes too loosely."""
+    notes = fields.notes if fields is not None else ()
+    return "".join(f"<div>{_html.muted(n)}</div>" for n in notes)
+
+
+def _views_html(
+    names: list[str], value: dict[str, Any] | None, *, has_rows: bool
+) -> tuple[str, str]:
+    """The filter as CQL2 text and as JSON (or why there is none)."""
+    if not names:
+        return _html.muted("This product exposes no constraints to filter on."), ""
+    if value is None:
+        text = "No filter: every capture the product offers qualifies." if not has_rows else ""
+        return _html.muted(text), ""
+    from stat_widgets.models.filter import filter_to_text  # cql2, on first use
+
+    return "CQL2 text: " + _html.inline_code(filter_to_text(value)), _html.code_block(value)
 
 
 __all__ = ["NUMBER_OPERATORS", "FilterBuilder", "FilterRow", "field_hint"]

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import StatError
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets.drafts import DraftFile, saved_at_text
 from stat_widgets.widgets.section import Drafted
 
@@ -35,20 +35,28 @@ class FormDraft(widgets.HBox):
 
     def __init__(self, name: str, *, home: str | Path | None = None) -> None:
         self.file = DraftFile(name, home=home)
-        self.status = widgets.HTML()
-        self.discard_button = widgets.Button(
-            description="Discard draft",
-            icon="trash",
-            tooltip=f"Delete the saved draft {name!r} and empty the form",
-            layout=widgets.Layout(width="auto"),
-        )
-        super().__init__([self.discard_button, self.status])
-        self.add_class("stat-widgets-draft")
         #: What the last restore could not put back as it was, in words.
         self.messages: list[str] = []
         self._saved: dict[str, Any] | None = None
         self._save_problem = ""
         self._holding = True  # until restore() has read the file
+        # Read now, so that the bar is made saying what ``restore`` will find when there is
+        # no draft yet (rather than changed by an update after its creation message).
+        self._loaded: tuple[dict[str, Any] | None, str] | None = self.file.load()
+        data, problem = self._loaded
+        first = self._status_html(restored=False, notes=[problem]) if data is None else ""
+        self.status = _shared.html(first)
+        self.discard_button = _shared.button(
+            description="Discard draft",
+            icon="trash",
+            tooltip=f"Delete the saved draft {name!r} and empty the form",
+            layout=_shared.shared("layout_auto"),
+        )
+        super().__init__(
+            [self.discard_button, self.status],
+            layout=_shared.shared("layout"),
+            _dom_classes=("stat-widgets-draft",),
+        )
 
     @contextmanager
     def _hold(self) -> Iterator[None]:
@@ -71,7 +79,8 @@ class FormDraft(widgets.HBox):
             return self._restore(sections)
 
     def _restore(self, sections: Sequence[Any]) -> dict[str, Any] | None:
-        data, problem = self.file.load()
+        loaded, self._loaded = self._loaded, None
+        data, problem = loaded if loaded is not None else self.file.load()
         self.messages = [problem] if problem else []
         if data is None:
             self._saved = self.state_of(sections)  # an empty form is not worth a file
@@ -123,14 +132,15 @@ class FormDraft(widgets.HBox):
         self.status.value = _html.muted(f"Draft {self.name!r} discarded; the form is empty.")
 
     def _show(self, *, restored: bool, when: str = "") -> None:
+        notes = [*self.messages, self._save_problem]
+        self.status.value = self._status_html(restored=restored, when=when, notes=notes)
+
+    def _status_html(self, *, restored: bool, when: str = "", notes: Sequence[str] = ()) -> str:
         if restored:
             lead = f"Restored draft {self.name!r}" + (f" (saved {when})" if when else "") + "."
         else:
             lead = f"Your input is saved as draft {self.name!r} as you go."
-        notes = [*self.messages, self._save_problem]
-        self.status.value = _html.muted(lead) + "".join(
-            f"<div>{_html.error(m)}</div>" for m in notes if m
-        )
+        return _html.muted(lead) + "".join(f"<div>{_html.error(m)}</div>" for m in notes if m)
 
 
 __all__ = ["FormDraft"]

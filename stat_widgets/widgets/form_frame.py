@@ -16,24 +16,39 @@ from typing import Any
 import ipywidgets as widgets
 
 from stat_widgets.widgets import _form_parts as parts
+from stat_widgets.widgets._shared import is_shared
 
 
 class FormFrame:
-    """The headings and boxes of one form's sections and of its review."""
+    """The headings and boxes of one form's sections and of its review.
 
-    def __init__(self, sections: Sequence[Any], review: widgets.Widget) -> None:
+    Made once the sections know the product (``applies``), so each heading and box is created
+    numbered and shown or hidden as it starts, rather than changed by an update right after;
+    the review's box is added when the review is made (``add_review``)."""
+
+    def __init__(self, sections: Sequence[Any]) -> None:
         #: A CSS class unique to this form, for the reason buttons to find its sections.
         self.anchor = f"stat-widgets-form-{uuid.uuid4().hex[:12]}"
-        self.headings = [parts.heading(s.title) for s in sections]
+        titles = _numbered(sections)
+        self.headings = [parts.heading(t or s.title) for s, t in zip(sections, titles, strict=True)]
         #: One box per section, in the order of ``sections``.
         self.boxes = [self._box(s, h) for s, h in zip(sections, self.headings, strict=True)]
-        self.review_heading = parts.heading("Review and submit")
-        self.review_box = widgets.VBox([self.review_heading, review])
-        self.review_box.add_class(self.target(parts.REVIEW))
+        self.review_heading = parts.heading(_review_title(titles))
+        self.review_box: widgets.VBox | None = None
+
+    def add_review(self, review: widgets.Widget) -> None:
+        """The review's box, under the sections' boxes (sharing the review's own layout, as a
+        section's box does)."""
+        layout = review.layout if not is_shared(review.layout) else widgets.Layout()
+        classes = (self.target(parts.REVIEW),)
+        self.review_box = widgets.VBox(
+            [self.review_heading, review], layout=layout, _dom_classes=classes
+        )
 
     @property
     def children(self) -> list[widgets.Widget]:
         """What the form shows, top to bottom (after its draft bar, if any)."""
+        assert self.review_box is not None, "add_review(review) first"
         return [*self.boxes, self.review_box]
 
     def target(self, field: str) -> str:
@@ -41,21 +56,42 @@ class FormFrame:
         return f"{self.anchor}-{field}"
 
     def _box(self, section: Any, heading: widgets.HTML) -> widgets.VBox:
-        box = widgets.VBox([heading, section.widget])
-        box.add_class("stat-widgets-section")
-        box.add_class(self.target(section.field))
-        return box
+        """The section's box, hidden while the section does not apply. It shares the layout of
+        the section's widget when that is the widget's own (one model fewer, and one update
+        when the section shows or hides), so hiding one hides both."""
+        display = None if section.applies else "none"
+        layout = section.widget.layout
+        if is_shared(layout):  # a layout other widgets use too is never hidden
+            layout = widgets.Layout(display=display)
+        layout.display = display  # (the section's own layout: as it was made, normally)
+        classes = ("stat-widgets-section", self.target(section.field))
+        return widgets.VBox([heading, section.widget], layout=layout, _dom_classes=classes)
 
     def show(self, sections: Sequence[Any]) -> None:
         """Show the sections that apply (``section.applies``), numbered; hide the others."""
-        number = 0
-        for section, heading, box in zip(sections, self.headings, self.boxes, strict=True):
-            for shown in (box, section.widget):
-                shown.layout.display = None if section.applies else "none"
-            if section.applies:
-                number += 1
-                heading.value = parts.heading_html(f"{number}. {section.title}")
-        self.review_heading.value = parts.heading_html(f"{number + 1}. Review and submit")
+        titles = _numbered(sections)
+        for section, title, heading, box in zip(
+            sections, titles, self.headings, self.boxes, strict=True
+        ):
+            box.layout.display = None if section.applies else "none"
+            if title:
+                heading.value = parts.heading_html(title)
+        self.review_heading.value = parts.heading_html(_review_title(titles))
+
+
+def _numbered(sections: Sequence[Any]) -> list[str]:
+    """Each applying section's heading, numbered among the applying ones; "" for the others."""
+    titles, number = [], 0
+    for section in sections:
+        if section.applies:
+            number += 1
+        titles.append(f"{number}. {section.title}" if section.applies else "")
+    return titles
+
+
+def _review_title(titles: list[str]) -> str:
+    """The review's heading, numbered after the applying sections (``_numbered``)."""
+    return f"{len([t for t in titles if t]) + 1}. Review and submit"
 
 
 __all__ = ["FormFrame"]

@@ -121,7 +121,10 @@ class ProductSection(WidgetSection):
     field, title = "product_id", "Product"
 
     def __init__(self, context: SectionContext) -> None:
-        self.picker = ProductPicker()
+        # The server asked first, so the dropdown is made with its products (and the one
+        # product chosen, if there is only one) rather than filled by updates after.
+        products, error = _ask_products(context)
+        self.picker = ProductPicker(products or (), error=error)
         #: The form asks the server again when this is clicked (it tells every section).
         self.reload_button = _shared.button(
             description="Reload products",
@@ -142,15 +145,10 @@ class ProductSection(WidgetSection):
     def reload(self) -> list[Product] | None:
         """Ask the server (the context's client) for its products again and note its dialect
         in the context; ``None`` when it could not be asked (said under the picker)."""
-        client = self.context.client
-        try:
-            products = client.products()
-        except StatError as exc:
-            self.picker.error = f"Could not list the server's products: {exc}"
-            return None
-        self.context.dialect = dialect_of(client)
-        self.picker.error = ""
-        self.picker.products = products
+        products, error = _ask_products(self.context)
+        self.picker.error = error
+        if products is not None:
+            self.picker.products = products
         return products
 
     @property
@@ -178,20 +176,36 @@ class ProductSection(WidgetSection):
         return []
 
 
+def _ask_products(context: SectionContext) -> tuple[list[Product] | None, str]:
+    """The server's products (``None`` when it could not be asked) and why not ("" when it
+    could); notes the server's dialect in ``context`` once it answered."""
+    try:
+        products = context.client.products()
+    except StatError as exc:
+        return None, f"Could not list the server's products: {exc}"
+    context.dialect = dialect_of(context.client)
+    return products, ""
+
+
 class IntervalSection(WidgetSection):
     field, title = "datetime", "Time interval"
 
     def __init__(self, context: SectionContext) -> None:
         now = {"now": context.now} if context.now is not None else {}
-        super().__init__(context, IntervalPicker(**now))
+        picker = IntervalPicker(**now, allow_open_end=self._allows_open_end(context))
+        super().__init__(context, picker)
 
     @property
     def missing(self) -> str:
         return "a time interval" if self.value is None and not self.error else ""
 
     def set_product(self, product: Product | None) -> None:
-        # STAPI servers refuse open intervals; say so before the person picks one.
-        self.widget.allow_open_end = self.context.dialect != "stapi"
+        self.widget.allow_open_end = self._allows_open_end(self.context)
+
+    @staticmethod
+    def _allows_open_end(context: SectionContext) -> bool:
+        """STAPI servers refuse open intervals; say so before the person picks one."""
+        return context.dialect != "stapi"
 
     def draft_state(self) -> Any:
         if self.value is None:
@@ -308,7 +322,9 @@ class OrderParametersSection(WidgetSection):
     keyword = "order_parameters"
 
     def __init__(self, context: SectionContext) -> None:
-        super().__init__(context, OrderParametersForm())
+        # hidden until a product has parameters (the form's frame shows it then): made hidden,
+        # rather than hidden by an update after its creation message
+        super().__init__(context, OrderParametersForm(layout=widgets.Layout(display="none")))
         self._applies = False
 
     @property

@@ -40,13 +40,27 @@ _MARKER_STYLE = {
 }
 
 
+def go_to_marker() -> ipyleaflet.GeoJSON:
+    """The layer where "Go to" marks the place it went to: tiny, and sent again on each move;
+    never part of the world layer."""
+    return ipyleaflet.GeoJSON(
+        data={"type": "FeatureCollection", "features": []},
+        point_style=_MARKER_STYLE,
+        name="Go to",
+    )
+
+
 class GoToBox(widgets.VBox):
     """The "Go to" row of a map: type, press Enter (or Go), and the map moves."""
 
     #: Why the last text could not be used ("" when it could).
     error = traitlets.Unicode("", help="why the last text could not be used, as shown; or ''")
 
-    def __init__(self, map_: ipyleaflet.Map, **kwargs: Any) -> None:
+    def __init__(
+        self, map_: ipyleaflet.Map, *, marker: ipyleaflet.GeoJSON | None = None, **kwargs: Any
+    ) -> None:
+        """``marker``: the layer ``go_to_marker()`` made, when it is on ``map_`` already (made
+        with the map); otherwise one is made and added."""
         self._map = map_
         #: Where the map went last (``None`` before the first success).
         self.destination: Destination | None = None
@@ -55,8 +69,8 @@ class GoToBox(widgets.VBox):
             continuous_update=False,  # the value arrives on Enter (or when the box loses focus)
             tooltip=ATTRIBUTION,
             layout=widgets.Layout(width="24em"),
+            _dom_classes=("stat-widgets-go-to",),  # in the creation message, not an update
         )
-        self.text.add_class("stat-widgets-go-to")
         self.go_button = _shared.button(
             description="Go",
             icon="search",
@@ -65,23 +79,17 @@ class GoToBox(widgets.VBox):
         )
         self.result = _shared.html()
         self.error_label = ErrorLabel()
-        self.alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
-        # Tiny, and sent again on each move; never part of the world layer.
-        self.marker = ipyleaflet.GeoJSON(
-            data={"type": "FeatureCollection", "features": []},
-            point_style=_MARKER_STYLE,
-            name="Go to",
-        )
-        map_.add(self.marker)
+        self._alternatives: widgets.HBox | None = None  # made on the first ambiguous name
+        self.marker = go_to_marker() if marker is None else marker
+        if self.marker not in map_.layers:
+            map_.add(self.marker)
         super().__init__(
             [
                 _shared.hbox([self.text, self.go_button, self.error_label]),
                 self.result,
-                self.alternatives,
             ],
-            **kwargs,
+            **{"_dom_classes": ("stat-widgets-go-to-box",), **kwargs},
         )
-        self.add_class("stat-widgets-go-to-box")
         self._typing = False
         self.text.observe(self._on_text, names="value")
         self.go_button.on_click(lambda _b: self.go(self.text.value))
@@ -149,8 +157,19 @@ class GoToBox(widgets.VBox):
             buttons.append(button)
         self.alternatives.children = tuple(buttons)
 
+    @property
+    def alternatives(self) -> widgets.HBox:
+        """The buttons for the other places a name matched, under the result: made (and
+        shown) the first time a name matches several places, or when asked for (empty, it
+        shows nothing: two models fewer for a map that never needs it)."""
+        if self._alternatives is None:
+            self._alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
+            self.children = (*self.children, self._alternatives)
+        return self._alternatives
+
     def _clear_alternatives(self) -> None:
-        replace_children(self.alternatives, ())
+        if self._alternatives is not None:
+            replace_children(self._alternatives, ())
 
     def _on_text(self, change: dict[str, Any]) -> None:
         if not self._typing and change["new"].strip():
@@ -178,4 +197,4 @@ class GoToBox(widgets.VBox):
             self._clear_alternatives()
 
 
-__all__ = ["PLACEHOLDER", "GoToBox"]
+__all__ = ["PLACEHOLDER", "GoToBox", "go_to_marker"]

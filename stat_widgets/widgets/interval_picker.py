@@ -48,6 +48,13 @@ def _timezones() -> tuple[str, ...]:
     return ("UTC", *zones)
 
 
+_NO_START = "Choose a start, or a preset."
+
+
+def _open_end_label(allowed: bool) -> str:
+    return "Open end (no end date)" if allowed else "Open end (not supported by this server)"
+
+
 def _system_now() -> datetime:
     return datetime.now(UTC)
 
@@ -75,17 +82,23 @@ class IntervalPicker(ClosesTree, widgets.VBox):
     )
 
     def __init__(
-        self, *, now: Callable[[], datetime] = _system_now, timezone: str = "UTC", **kwargs: Any
+        self,
+        *,
+        now: Callable[[], datetime] = _system_now,
+        timezone: str = "UTC",
+        allow_open_end: bool = True,
+        **kwargs: Any,
     ) -> None:
         self._now = now
         self.timezone = widgets.Dropdown(
-            options=_timezones(), value=timezone, description="Time zone"
+            options=_timezones(), value=timezone, description="Time zone", **_shared.plain()
         )
-        self.start = widgets.NaiveDatetimePicker(description="Start")
-        self.end = widgets.NaiveDatetimePicker(description="End")
+        self.start = widgets.NaiveDatetimePicker(description="Start", **_shared.plain())
+        self.end = widgets.NaiveDatetimePicker(description="End", **_shared.plain())
         self.open_end = widgets.Checkbox(  # not indented, as wide as its text: never cut off
             value=False,
-            description="Open end (no end date)",
+            description=_open_end_label(allow_open_end),
+            disabled=not allow_open_end,
             indent=False,
             layout=_shared.shared("layout_auto"),  # never changed later
         )
@@ -93,7 +106,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
             label: _shared.button(description=label, tooltip=f"From now, {label.lower()}")
             for label in PRESETS
         }
-        self.iso = _shared.html()
+        self.iso = _shared.html(_html.muted(_NO_START))  # as ``_recompute`` finds it now
         #: The one label for the interval: what is wrong with it (``error``) and messages about
         #: ``datetime`` from the request validation or the server.
         self.feedback = ErrorLabel()
@@ -106,6 +119,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
                 self.iso,
                 self.feedback,
             ],
+            allow_open_end=allow_open_end,
             **kwargs,
         )
         self._syncing = False
@@ -159,9 +173,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
     def _on_allow_open_end(self, change: dict[str, Any]) -> None:
         allowed = bool(change["new"])
         self.open_end.disabled = not allowed
-        self.open_end.description = (
-            "Open end (no end date)" if allowed else "Open end (not supported by this server)"
-        )
+        self.open_end.description = _open_end_label(allowed)
         if not allowed and self.open_end.value:
             self.open_end.value = False
 
@@ -195,7 +207,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
         zone = zoneinfo.ZoneInfo(self.timezone.value)
         start, end = self.start.value, self.end.value
         if start is None:
-            self._show(None, "", hint="Choose a start, or a preset.")
+            self._show(None, "", hint=_NO_START)
             return
         if end is None and not self.open_end.value:
             self._show(None, "", hint="Choose an end, or tick “Open end”.")

@@ -37,7 +37,7 @@ from stat_widgets.widgets.form_submission import Submission
 from stat_widgets.widgets.interval_picker import IntervalPicker
 from stat_widgets.widgets.order_parameters import OrderParametersForm
 from stat_widgets.widgets.product_picker import ProductPicker
-from stat_widgets.widgets.request_review import RequestReview, sections_summary_html
+from stat_widgets.widgets.request_review import RequestReview, sections_summary_html, unready_look
 from stat_widgets.widgets.section import (
     Section,
     SectionContext,
@@ -107,16 +107,22 @@ class OrderForm(widgets.VBox):
         for section in self.sections:  # sections that draw on the AOI map (opportunities)
             if hasattr(section, "use_map"):
                 section.use_map(self.aoi.map)
-        self._product_section = self.section("product_id")
+        self._product_section = self.section("product_id")  # the server's products, asked
         self.reload_button = self._product_section.reload_button
-        self.review = RequestReview()
+        # The sections told the product first: the frame and the review are then made as they
+        # first show (numbered, hidden, no request yet), not changed by updates after.
+        self._tell_product(show=False)
+        #: The sections' headings and boxes, and the review's (``form_frame``).
+        self._frame = FormFrame(self.sections)
+        summary, why_not = sections_summary_html(self._applying()), self._why_no_request()
+        first = unready_look(summary, why_not, self._missing(), self._reason_items())
+        self.review = RequestReview(first=first)
+        self._frame.add_review(self.review)
         #: The idempotency key, the body last ordered and the result line (``form_submission``).
         self._submission = Submission(self.review)
-        #: The sections' headings and boxes, and the review's (``form_frame``).
-        self._frame = FormFrame(self.sections, self.review)
         top = [self.draft] if self.draft is not None else []
+        kwargs.setdefault("_dom_classes", ("stat-widgets-order-form",))
         super().__init__([*top, *self._frame.children], **kwargs)
-        self.add_class("stat-widgets-order-form")
         self._updating = self._again = False  # _update: running, and asked to run once more
 
         for section in self.sections:
@@ -124,8 +130,6 @@ class OrderForm(widgets.VBox):
         self._product_section.observe(self._on_product, names="value")
         self.review.submit_button.on_click(self._on_submit_click)
         self.reload_button.on_click(lambda _b: self.reload_products())
-        self.reload_products()
-        self._tell_product()
         if self.draft is not None:
             self.draft.discard_button.on_click(lambda _b: self.discard_draft())
             self._restore_draft()
@@ -271,13 +275,14 @@ class OrderForm(widgets.VBox):
         self._tell_product()
         self._update()
 
-    def _tell_product(self) -> None:
+    def _tell_product(self, *, show: bool = True) -> None:
         """Tell every section the product (and, through the context, the server's dialect),
-        then show the sections that apply, numbered."""
+        then show the sections that apply, numbered (unless ``show`` is false: no frame yet)."""
         product = self._product_section.product
         for section in self.sections:
             section.set_product(product)
-        self._frame.show(self.sections)
+        if show:
+            self._frame.show(self.sections)
 
     def _applying(self) -> list[Section]:
         return [s for s in self.sections if s.applies]
@@ -289,7 +294,8 @@ class OrderForm(widgets.VBox):
         return [s.missing for s in self._applying() if s.missing]
 
     def _reason_items(self) -> list[dict[str, str]]:
-        general = self.review.error_label.text
+        review = getattr(self, "review", None)  # made after the first reasons are known
+        general = review.error_label.text if review is not None else ""
         found = parts.reasons(self._applying(), general)
         return [{"text": text, "target": self._frame.target(field)} for text, field in found]
 
@@ -342,9 +348,7 @@ class OrderForm(widgets.VBox):
         self.request = request
         self.review.show_request(
             request,
-            summary=sections_summary_html(
-                [(s.title, parts.summary_of(s)) for s in self._applying()]
-            ),
+            summary=sections_summary_html(self._applying()),
             why_not="" if request is not None else self._why_no_request(),
             body=self._body(request) if request is not None and chosen is not None else None,
         )

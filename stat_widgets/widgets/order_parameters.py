@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import traitlets
 
 from stat_widgets.errors import ValidationError
-from stat_widgets.widgets import _html
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree, replace_children
 from stat_widgets.widgets.filter_builder import field_hint
@@ -74,7 +74,7 @@ class OrderParametersForm(ClosesTree, widgets.VBox):
 
     def __init__(self, **kwargs: Any) -> None:
         self.controls: dict[str, widgets.ValueWidget] = {}
-        self.controls_box = widgets.VBox()
+        self.controls_box = _shared.vbox()
         #: The one label for the parameters: what is wrong as typed (``error``) and messages
         #: about ``order_parameters`` from the client or the server.
         self.feedback = ErrorLabel()

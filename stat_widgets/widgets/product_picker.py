@@ -77,6 +77,11 @@ def product_details_html(product: Product | None) -> str:
     return "".join(out)
 
 
+def _options(products: list[Product]) -> tuple[tuple[str, str], ...]:
+    """The dropdown's choices: the placeholder, then each product by its label."""
+    return ((_PLACEHOLDER, ""), *((product_label(p), p.id) for p in products))
+
+
 class ProductPicker(ClosesTree, widgets.VBox):
     """A dropdown of the server's products and a card describing the chosen one."""
 
@@ -92,21 +97,25 @@ class ProductPicker(ClosesTree, widgets.VBox):
     error = traitlets.Unicode("", help="why the products could not be listed, as shown; or ''")
 
     def __init__(self, products: Iterable[Product] = (), **kwargs: Any) -> None:
+        products = list(products)
+        # Made as ``products`` (and ``error``) will leave them: no updates after creation.
+        chosen = products[0] if len(products) == 1 else None
         self.dropdown = widgets.Dropdown(
-            options=[(_PLACEHOLDER, "")],
-            value="",
+            options=_options(products),
+            value=chosen.id if chosen is not None else "",
             description="Product",
             layout=widgets.Layout(width="max-content", min_width="24em"),
+            style=_shared.shared("description"),
         )
-        self.details = _shared.html(product_details_html(None))
+        self.details = _shared.html(product_details_html(chosen))
         #: The one label for the product: why the list failed (``error``) and messages about
         #: ``product_id`` from the request validation or the server.
-        self.feedback = ErrorLabel()
+        self.feedback = ErrorLabel(own=str(kwargs.get("error", "")))
         self.error_label = self.feedback  # the same label, under its older name
-        super().__init__([self.dropdown, self.details, self.feedback], **kwargs)
         self._syncing = False
+        super().__init__([self.dropdown, self.details, self.feedback], **kwargs)
         self.dropdown.observe(self._on_dropdown, names="value")
-        self.products = list(products)
+        self.products = products
 
     def select(self, product_id: str) -> Product:
         """Choose a product by id, as picking it in the dropdown does."""
@@ -121,21 +130,18 @@ class ProductPicker(ClosesTree, widgets.VBox):
     def _on_products(self, change: dict[str, Any]) -> None:
         products: list[Product] = list(change["new"])
         current = self.value.id if self.value is not None else ""
+        chosen = next((p for p in products if p.id == current), None)
+        if chosen is None and len(products) == 1:
+            chosen = products[0]
         self._syncing = True
         try:
-            self.dropdown.options = [(_PLACEHOLDER, "")] + [
-                (product_label(p), p.id) for p in products
-            ]
-            ids = [p.id for p in products]
-            self.dropdown.value = current if current in ids else ""
+            options = _options(products)
+            if options != self.dropdown.options:  # the same again would re-send its index
+                self.dropdown.options = options
+            self.dropdown.value = chosen.id if chosen is not None else ""
         finally:
             self._syncing = False
-        if current and current in ids:
-            self.value = next(p for p in products if p.id == current)
-        elif len(products) == 1:
-            self.value = products[0]
-        else:
-            self.value = None
+        self.value = chosen
 
     def _on_dropdown(self, change: dict[str, Any]) -> None:
         if self._syncing:

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
+from stat_widgets.widgets._form_parts import summary_of
 from stat_widgets.widgets._lifecycle import ClosesTree
 from stat_widgets.widgets.reasons import ReasonList
 
@@ -48,8 +49,9 @@ def summary_html(
     return f"<table>{body}</table>"
 
 
-def sections_summary_html(rows: list[tuple[str, str]]) -> str:
+def sections_summary_html(sections: list[Any]) -> str:
     """The request in words, one row per section (title, value in words)."""
+    rows = [(s.title, summary_of(s)) for s in sections]
     body = "".join(
         f"<tr><th style='text-align:left; padding-right:1em'>{_html.escape(k)}</th>"
         f"<td>{_html.escape(v)}</td></tr>"
@@ -97,20 +99,23 @@ def order_html(order: Order, *, previous: bool = False) -> str:
 class RequestReview(ClosesTree, widgets.VBox):
     """Summary, JSON preview, Submit button and the result of the last submission."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.summary = _shared.html()
-        self.preview = _shared.html()
-        self.status = _shared.html()
+    def __init__(self, *, first: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """``first``: what it shows when made (``request_look`` and ``state_look`` merged), in
+        its widgets' creation messages rather than in updates after them."""
+        look = {**_EMPTY, **(first or {})}
+        self.summary = _shared.html(look["summary"])
+        self.preview = _shared.html(look["preview"])
+        self.status = _shared.html(look["status"])
         self.submit_button = _shared.button(
             description="Submit order",
             icon="paper-plane",
             button_style="primary",
-            disabled=True,
+            disabled=look["disabled"],
             tooltip="Submit the order shown above",
         )
         self.result = _shared.html()
         #: What stops the order, each item a button that shows its section.
-        self.reasons = ReasonList()
+        self.reasons = ReasonList(items=look["items"], layout=_shared.shared("layout"))
         #: Errors that name no field of the form (the server's general complaints).
         self.error_label = ErrorLabel()
         super().__init__(
@@ -126,6 +131,39 @@ class RequestReview(ClosesTree, widgets.VBox):
             **kwargs,
         )
 
+    @staticmethod
+    def request_look(
+        request: OrderRequest | None,
+        *,
+        summary: str,
+        why_not: str = "",
+        body: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """What ``show_request`` shows, by the names ``first`` takes."""
+        if request is not None:
+            shown = body if body is not None else request.model_dump(mode="json")
+            preview = _html.request_block(shown)
+        else:
+            preview = _html.muted(f"No request yet: {why_not or 'see the form'}.")
+        return {"summary": summary, "preview": preview}
+
+    @staticmethod
+    def state_look(
+        *,
+        ready: bool,
+        submitting: bool,
+        already: bool,
+        missing: list[str],
+        reasons: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        """What ``show_state`` shows, by the names ``first`` takes."""
+        status = status_text(submitting=submitting, already=already, ready=ready, missing=missing)
+        return {
+            "disabled": not ready or submitting or already,
+            "status": _html.muted(status),
+            "items": [] if ready or submitting else reasons,
+        }
+
     def show_request(
         self,
         request: OrderRequest | None,
@@ -137,12 +175,9 @@ class RequestReview(ClosesTree, widgets.VBox):
         """Show the summary (built by the form from its sections) and the exact body (``body``
         when the form sends another than the request's own: a chosen opportunity's), or, while
         there is none, why not (``why_not``, in words)."""
-        self.summary.value = summary
-        if request is not None:
-            shown = body if body is not None else request.model_dump(mode="json")
-            self.preview.value = _html.request_block(shown)
-        else:
-            self.preview.value = _html.muted(f"No request yet: {why_not or 'see the form'}.")
+        look = self.request_look(request, summary=summary, why_not=why_not, body=body)
+        self.summary.value = look["summary"]
+        self.preview.value = look["preview"]
 
     def show_state(
         self,
@@ -156,10 +191,35 @@ class RequestReview(ClosesTree, widgets.VBox):
         """Where the form stands, beside and under the Submit button: enabled only for a ready
         request not yet ordered and not in flight; the reason list (``{"text", "target"}``
         items) only while the request is not ready."""
-        self.submit_button.disabled = not ready or submitting or already
-        status = status_text(submitting=submitting, already=already, ready=ready, missing=missing)
-        self.status.value = _html.muted(status)
-        self.reasons.items = [] if ready or submitting else reasons
+        look = self.state_look(
+            ready=ready, submitting=submitting, already=already, missing=missing, reasons=reasons
+        )
+        self.submit_button.disabled = look["disabled"]
+        self.status.value = look["status"]
+        self.reasons.items = look["items"]
 
 
-__all__ = ["RequestReview", "order_html", "sections_summary_html", "status_text", "summary_html"]
+def unready_look(
+    summary: str, why_not: str, missing: list[str], reasons: list[dict[str, str]]
+) -> dict[str, Any]:
+    """``RequestReview(first=...)`` for a form with no request yet and nothing ordered."""
+    return {
+        **RequestReview.request_look(None, summary=summary, why_not=why_not),
+        **RequestReview.state_look(
+            ready=False, submitting=False, already=False, missing=missing, reasons=reasons
+        ),
+    }
+
+
+#: What a review made on its own shows until told otherwise.
+_EMPTY: dict[str, Any] = {"summary": "", "preview": "", "status": "", "disabled": True, "items": []}
+
+
+__all__ = [
+    "RequestReview",
+    "order_html",
+    "sections_summary_html",
+    "status_text",
+    "summary_html",
+    "unready_look",
+]

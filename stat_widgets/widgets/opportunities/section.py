@@ -98,22 +98,24 @@ class OpportunitySection(widgets.VBox):
         # the buttons, the time zone, the progress, the advice and the timeline live in the
         # table's own front end (``controls``, ``status``, ``notes``, ``timeline``): one model
         # instead of a dozen
-        self.table = OpportunityTable(empty_text="Search to see when this can be imaged.")
-        self.footprints = OpportunityFootprints(aoi_map)
         self._zones = list(dict.fromkeys([time_zone, *ZONES]))
         self._advice: list[str] = []
         self._error = ""
+        self.time_zone = time_zone
+        # made as ``_draw`` would leave it: its state in the creation message, not an update
+        self.table = OpportunityTable(
+            empty_text="Search to see when this can be imaged.", **self._look()
+        )
+        self.footprints = OpportunityFootprints(aoi_map)
         # the box and its only child share one layout model (a Layout's forty traits are a
         # tenth of the section's build); hiding either hides both, as it would anyway
         kwargs.setdefault("layout", self.table.layout)
+        kwargs.setdefault("_dom_classes", ("stat-opportunity-section",))
         super().__init__([self.table], **kwargs)
-        self.add_class("stat-opportunity-section")
-        self.time_zone = time_zone
         self.table.on_control(self._on_control)
         self.table.observe(lambda c: self.select(c.new), "selected")
         self.footprints.observe(lambda c: self.select(c.new), "selected")
         self.feedback.observe(lambda _c: self._draw(), ["message", "own"])
-        self._draw()
 
     # -- the section contract ------------------------------------------------------------------
     @classmethod
@@ -356,17 +358,26 @@ class OpportunitySection(widgets.VBox):
 
     def _draw(self) -> None:
         """Controls, lines and visibility for the current state, in one message."""
+        look = self._look()
+        with self.table.hold_sync():
+            for name, value in look.items():
+                setattr(self.table, name, value)
+
+    def _look(self) -> dict[str, Any]:
+        """The table's timeline, controls, status and notes for the current state (which
+        this settles first)."""
         available = self.searchable
         if not available:
             self.state = UNAVAILABLE if self.state != SEARCHING else self.state
         elif self.state in (UNAVAILABLE, WAITING, READY):
             self.state = READY if self._request is not None else WAITING
         shown = available and self.outcome is not None and self.outcome.error is None
-        with self.table.hold_sync():
-            self.table.timeline = timeline_spec(self.outcome.request.datetime) if shown else {}
-            self.table.controls = view.controls(self)
-            self.table.status = view.status_line(self)
-            self.table.notes = view.notes(self)
+        return {
+            "timeline": timeline_spec(self.outcome.request.datetime) if shown else {},
+            "controls": view.controls(self),
+            "status": view.status_line(self),
+            "notes": view.notes(self),
+        }
 
     @property
     def chosen_text(self) -> str:
