@@ -49,10 +49,22 @@ def leaflet_map(
         **kwargs,
     )
     map_.zoom_control_instance, map_.attribution_control_instance = zoom, attribution
-    # The two switches read True, as on any map, and turning one off removes its control;
-    # stored without their observers, which would add a second control now.
-    map_._trait_values.update(zoom_control=True, attribution_control=True)
+    # The two switches read True, as on any map, and turning one off removes its control. They
+    # are not synced to the front end; they are set with their observers detached, which would
+    # add a second control now.
+    for name, observer in _SWITCHES:
+        map_.unobserve(observer, names=name)
+        map_.set_trait(name, True)
+        map_.observe(observer, names=name)
     return map_
+
+
+#: ``Map``'s switches and their class-level observers (``@observe`` handlers, which
+#: ``unobserve`` takes as they are registered).
+_SWITCHES = (
+    ("zoom_control", ipyleaflet.Map.observe_zoom_control),
+    ("attribution_control", ipyleaflet.Map.observe_attribution_control),
+)
 
 
 __all__ = ["base_tiles", "leaflet_map"]
