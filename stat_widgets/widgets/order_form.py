@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import traitlets
 
+from stat_widgets._gc import cyclic_gc_paused
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets._clients import as_client
@@ -85,6 +86,7 @@ class OrderForm(widgets.VBox):
         False, help="True while a submission is in flight (Submit is disabled meanwhile)"
     )
 
+    @cyclic_gc_paused()  # no full collection while the first form is made (stat_widgets/_gc.py)
     def __init__(
         self,
         client_or_url: StatClient | str,
@@ -124,7 +126,6 @@ class OrderForm(widgets.VBox):
         kwargs.setdefault("_dom_classes", ("stat-widgets-order-form",))
         super().__init__([*top, *self._frame.children], **kwargs)
         self._updating = self._again = False  # _update: running, and asked to run once more
-
         for section in self.sections:
             section.observe(lambda _c: self._update(), names=["value", "error"])
         self._product_section.observe(self._on_product, names="value")

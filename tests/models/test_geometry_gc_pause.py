@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from stat_widgets._gc import cyclic_gc_paused
 from stat_widgets.errors import ValidationError
 from stat_widgets.models.geometry import convert
 from stat_widgets.models.geometry.convert import read_geometry
@@ -22,17 +23,17 @@ def big_ring_text(vertices: int = 60_000) -> str:
 
 def test_the_collector_is_paused_during_a_large_parse_only() -> None:
     seen: list[bool] = []
-    with convert._cyclic_gc_paused(True):
+    with cyclic_gc_paused(True):
         seen.append(gc.isenabled())
     assert seen == [False] and gc.isenabled()
-    with convert._cyclic_gc_paused(False):  # a small text: nothing changes
+    with cyclic_gc_paused(False):  # a small text: nothing changes
         assert gc.isenabled()
 
 
 def test_a_collector_that_was_off_stays_off() -> None:
     gc.disable()
     try:
-        with convert._cyclic_gc_paused(True):
+        with cyclic_gc_paused(True):
             pass
         assert not gc.isenabled()
     finally:

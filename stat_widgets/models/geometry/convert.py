@@ -6,16 +6,14 @@ A drawn feature, an uploaded FeatureCollection, GeoJSON or WKT text, a shapely o
 
 from __future__ import annotations
 
-import gc
 import json
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import orjson
 import shapely
 
+from stat_widgets._gc import cyclic_gc_paused
 from stat_widgets.models.geometry.valid import FIELD, ValidGeometry
 from stat_widgets.models.geometry.validate import check_geometry, fail
 
@@ -66,26 +64,6 @@ def _from_shapely(geom: shapely.Geometry, field: str) -> ValidGeometry:
 _PAUSE_GC_ABOVE = 1 << 20
 
 
-@contextmanager
-def _cyclic_gc_paused(paused: bool) -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large JSON text is parsed.
-
-    Parsing a 200,000-vertex upload makes about 600,000 lists and floats, which cannot form
-    cycles; each allocation burst still triggers collections that walk every object in the
-    kernel, so in a long-lived kernel the collector took 0.1–0.65 s of a 0.03 s parse
-    (``benchmarks/large_aoi.py`` after the other figures). Reference counting still frees
-    everything meanwhile; the collector is re-enabled only if it was on (another thread that
-    paused it keeps its own say)."""
-    was_on = paused and gc.isenabled()
-    if was_on:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def _from_text(text: str, field: str) -> Any:
     """JSON text parsed (a dict or whatever it holds), or WKT read and validated."""
     text = text.strip()
@@ -93,7 +71,7 @@ def _from_text(text: str, field: str) -> Any:
         raise fail(field, "no geometry given: paste GeoJSON or WKT")
     if text.startswith("{"):
         try:
-            with _cyclic_gc_paused(len(text) > _PAUSE_GC_ABOVE):
+            with cyclic_gc_paused(len(text) > _PAUSE_GC_ABOVE):
                 return orjson.loads(text)  # several times faster than json on 10⁵-vertex uploads
         except orjson.JSONDecodeError as exc:
             raise fail(
