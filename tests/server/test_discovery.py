@@ -7,8 +7,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from stat_widgets.conformance import STAPI_CORE, STAT_CORE
 from stat_widgets.models import Product
-from stat_widgets.server.conformance import STAPI_CORE, STAT_CORE
 
 
 def test_landing_page_links_everything_a_client_needs(stat_url: str) -> None:

@@ -23,7 +23,8 @@ from stapi_pydantic import (
     RootResponse,
 )
 
-from stat_widgets.server import ManualClock, conformance
+from stat_widgets import conformance
+from stat_widgets.server import ManualClock
 from stat_widgets.server.stapi import backend as stapi_backend
 
 from .bodies import cloud_filter, link, order_body, square
