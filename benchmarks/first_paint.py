@@ -27,6 +27,8 @@ import json
 import statistics
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,32 +86,42 @@ def _shut_down_kernels(lab: ServerProcess) -> None:
             http.delete(f"/api/kernels/{kernel['id']}")
 
 
-def _time_cell(context: Any, lab: ServerProcess, name: str, ready: str) -> float:
-    """Open ``name`` (a fresh kernel), run its one cell, return seconds until ``ready``."""
+def run_cell(page: Any, lab: ServerProcess, name: str) -> None:
+    """Open ``name`` in ``page`` (a fresh kernel), run its one cell with Shift+Enter, and wait
+    until ``READY[name]`` holds; a cell that fails raises with its traceback."""
     from playwright.sync_api import expect
 
+    page.goto(f"{lab.url}/doc/tree/{name}.ipynb?token={lab.token}")
+    editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first
+    expect(editor).to_be_visible(timeout=90_000)
+    status = page.locator("#jp-main-statusbar")
+    expect(status).to_contain_text("Idle", timeout=90_000)
+    page.wait_for_timeout(500)  # the kernel's first "idle" settles before we start
+    page.evaluate(TIMER, READY[name])
+    editor.click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("() => window.__firstPaint !== undefined", timeout=120_000)
+    errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
+    if errors:
+        raise RuntimeError(f"the {name} cell failed: {errors[0][-2000:]}")
+
+
+def _time_cell(context: Any, lab: ServerProcess, name: str) -> float:
+    """Open ``name`` (a fresh kernel), run its one cell, return seconds until it is ready."""
     page = context.new_page()
     try:
-        page.goto(f"{lab.url}/doc/tree/{name}.ipynb?token={lab.token}")
-        editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first
-        expect(editor).to_be_visible(timeout=90_000)
-        status = page.locator("#jp-main-statusbar")
-        expect(status).to_contain_text("Idle", timeout=90_000)
-        page.wait_for_timeout(500)  # the kernel's first "idle" settles before we start
-        page.evaluate(TIMER, ready)
-        editor.click()
-        page.keyboard.press("Shift+Enter")
-        page.wait_for_function("() => window.__firstPaint !== undefined", timeout=120_000)
-        errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
-        if errors:
-            raise RuntimeError(f"the {name} cell failed: {errors[0][-2000:]}")
+        run_cell(page, lab, name)
         return float(page.evaluate("() => window.__firstPaint")) / 1000
     finally:
         page.close()
         _shut_down_kernels(lab)
 
 
-def figure(repeat: int = 5) -> list[Row]:
+@contextmanager
+def offline_lab(init_script: str | None = None) -> Iterator[tuple[Any, ServerProcess]]:
+    """A reference server, a JupyterLab holding the two cells as ``ours.ipynb`` and
+    ``theirs.ipynb``, and a Chromium context where only loopback answers (``init_script``, if
+    given, runs in each page before Lab's own scripts); yields the context and the Lab."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"Debian's chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
@@ -118,7 +130,6 @@ def figure(repeat: int = 5) -> list[Row]:
 
     compileall.compile_dir(REPO / "stat_widgets", quiet=1)  # what pip install does
     server = run_in_thread()
-    times: dict[str, list[float]] = {"ours": [], "theirs": []}
     with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp:
         root = Path(tmp) / "root"
         root.mkdir()
@@ -133,20 +144,30 @@ def figure(repeat: int = 5) -> list[Row]:
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
                 )
                 context = browser.new_context(viewport={"width": 1280, "height": 1000})
+                if init_script is not None:
+                    context.add_init_script(init_script)
                 context.route(
                     lambda url: not url.startswith(("http://127.0.0.1", "ws://127.0.0.1")),
                     lambda route: route.abort(),
                 )
-                names = ["theirs", "ours"]
-                for name in names:  # warm Lab's page cache and the file cache
-                    _time_cell(context, lab, name, READY[name])
-                for round_no in range(repeat):
-                    for name in names[round_no % 2 :] + names[: round_no % 2]:
-                        times[name].append(_time_cell(context, lab, name, READY[name]))
-                browser.close()
+                try:
+                    yield context, lab
+                finally:
+                    browser.close()
         finally:
             lab.stop()
             server.stop()
+
+
+def figure(repeat: int = 5) -> list[Row]:
+    times: dict[str, list[float]] = {"ours": [], "theirs": []}
+    with offline_lab() as (context, lab):
+        names = ["theirs", "ours"]
+        for name in names:  # warm Lab's page cache and the file cache
+            _time_cell(context, lab, name)
+        for round_no in range(repeat):
+            for name in names[round_no % 2 :] + names[: round_no % 2]:
+                times[name].append(_time_cell(context, lab, name))
     ratios = [o / t for o, t in zip(times["ours"], times["theirs"], strict=True)]
     ratio = statistics.median(ratios)
     return [

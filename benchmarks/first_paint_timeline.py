@@ -16,15 +16,9 @@ difference is the kernel's, not the browser's.
 from __future__ import annotations
 
 import argparse
-import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
-# first_paint puts the repository on sys.path for the browser tests' JupyterLab launcher.
-from first_paint import OURS, READY, THEIRS, TIMER, _shut_down_kernels
-
-from tests.browser._servers import CHROMIUM, CHROMIUM_ARGS, one_cell_notebook, start_lab
+from first_paint import _shut_down_kernels, offline_lab, run_cell
 
 #: Installed in every page before Lab's scripts: records each kernel message's arrival time
 #: and type, and every long task.
@@ -56,19 +50,9 @@ Object.assign(window.WebSocket, NativeWebSocket);
 
 
 def _round(context: Any, lab: Any, name: str) -> str:
-    from playwright.sync_api import expect
-
     page = context.new_page()
     try:
-        page.goto(f"{lab.url}/doc/tree/{name}.ipynb?token={lab.token}")
-        editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first
-        expect(editor).to_be_visible(timeout=90_000)
-        expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=90_000)
-        page.wait_for_timeout(500)
-        page.evaluate(TIMER, READY[name])
-        editor.click()
-        page.keyboard.press("Shift+Enter")
-        page.wait_for_function("() => window.__firstPaint !== undefined", timeout=120_000)
+        run_cell(page, lab, name)
         t0, paint, messages, long_tasks = page.evaluate(
             "() => [window.__t0, window.__firstPaint, window.__messages, window.__longTasks]"
         )
@@ -92,39 +76,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    from stat_widgets.server import run_in_thread
-
-    server = run_in_thread()
-    with tempfile.TemporaryDirectory(prefix="first-paint-timeline-") as tmp:
-        root = Path(tmp) / "root"
-        root.mkdir()
-        for name, source in (("ours", OURS), ("theirs", THEIRS)):
-            (root / f"{name}.ipynb").write_text(json.dumps(one_cell_notebook(source)))
-        lab = start_lab(
-            root, Path(tmp) / "home", Path(tmp) / "lab.log", {"STAT_API_URL": server.url}
-        )
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-                )
-                context = browser.new_context(viewport={"width": 1280, "height": 1000})
-                context.add_init_script(RECORDER)
-                context.route(
-                    lambda url: not url.startswith(("http://127.0.0.1", "ws://127.0.0.1")),
-                    lambda route: route.abort(),
-                )
-                for name in ("theirs", "ours"):  # warm the caches, as first_paint.py does
-                    _round(context, lab, name)
-                for _ in range(args.repeat):
-                    for name in ("theirs", "ours"):
-                        print(_round(context, lab, name), flush=True)
-                browser.close()
-        finally:
-            lab.stop()
-            server.stop()
+    with offline_lab(RECORDER) as (context, lab):
+        for name in ("theirs", "ours"):  # warm the caches, as first_paint.py does
+            _round(context, lab, name)
+        for _ in range(args.repeat):
+            for name in ("theirs", "ours"):
+                print(_round(context, lab, name), flush=True)
     return 0
 
 
