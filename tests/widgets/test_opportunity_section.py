@@ -18,7 +18,7 @@ from client.stapi_server import AOI, Backend, run_stapi_server
 from stat_widgets.client import StatClient
 from stat_widgets.models import OrderRequest
 from stat_widgets.widgets.opportunities import OpportunitySection
-from stat_widgets.widgets.opportunities.section import (
+from stat_widgets.widgets.opportunities.view import (
     DONE,
     FAILED,
     NO_SEARCH,

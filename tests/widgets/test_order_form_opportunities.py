@@ -15,7 +15,7 @@ from client.stapi_server import AOI, Backend, run_stapi_server
 from stat_widgets.client import StatClient
 from stat_widgets.widgets import OrderForm
 from stat_widgets.widgets.opportunities.ordering import order_body
-from stat_widgets.widgets.opportunities.section import DONE, NO_SEARCH, STALE, UNAVAILABLE
+from stat_widgets.widgets.opportunities.view import DONE, NO_SEARCH, STALE, UNAVAILABLE
 
 from ._shapes import drawn
 from .conftest import FIXED_NOW

@@ -7,10 +7,10 @@ the form orders its request as it is. The form tells it the request after each r
 request is valid with a closed interval, and searches with its AOI, interval and filter. The
 windows are shown three ways, linked by one selection: a sortable table, footprints on the AOI
 map (click one to choose it) and a timeline across the interval (drawn by the table's front end
-from its rows; click a window on it to choose it). After a search one line says
-how many windows match and which clause of the filter costs the most (``trade_off``). When the
-request changes, the results are marked stale and the choice dropped: an order never keeps a
-window that no longer fits. On a server without opportunity search one line says so.
+from its rows; click a window on it to choose it). After a search one line says how many
+match and which clause of the filter costs the most (``trade_off``). When the request changes,
+the results are marked stale and the choice dropped: an order never keeps a window that no
+longer fits. On a server without opportunity search one line says so, and no table is made.
 
 The search runs on a thread when ``background`` (the default in notebooks), with progress and
 Cancel; tests call :meth:`search` in the foreground.
@@ -27,13 +27,13 @@ import traitlets
 
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
+from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorNote
 from stat_widgets.widgets._lifecycle import close_tree
 from stat_widgets.widgets.opportunities import view
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, zone
 from stat_widgets.widgets.opportunities.table import OpportunityTable
-from stat_widgets.widgets.opportunities.timeline import timeline_spec
 from stat_widgets.widgets.opportunities.view import (
     DONE,
     FAILED,
@@ -41,7 +41,6 @@ from stat_widgets.widgets.opportunities.view import (
     READY,
     SEARCHING,
     STALE,
-    UNAVAILABLE,
     WAITING,
 )
 
@@ -95,33 +94,26 @@ class OpportunitySection(widgets.VBox):
         self.outcome: SearchOutcome | None = None
         # what the form routes to this section's field, shown as one of the table's notes
         self.feedback = ErrorNote()
-        # the buttons, the time zone, the progress, the advice and the timeline live in the
-        # table's own front end (``controls``, ``status``, ``notes``, ``timeline``): one model
-        # instead of a dozen
+        # the buttons, the zone, the progress, the advice and the timeline live in the table's
+        # own front end (``controls``, ``status``, ``notes``, ``timeline``): one model, not 12
         self._zones = list(dict.fromkeys([time_zone, *ZONES]))
         self._advice: list[str] = []
         self._error = ""
         self.time_zone = time_zone
-        # made as ``_draw`` would leave it: its state in the creation message, not an update
-        self.table = OpportunityTable(
-            empty_text="Search to see when this can be imaged.", **self._look()
-        )
+        # A server without a search shows one line, not the table: the table (an anywidget
+        # whose code the browser compiles) is made when there is something to search.
+        self._table: OpportunityTable | None = None
+        self._line: widgets.HTML | None = None
         self.footprints = OpportunityFootprints(aoi_map)
-        # the box and its only child share one layout model (a Layout's forty traits are a
-        # tenth of the section's build); hiding either hides both, as it would anyway
-        kwargs.setdefault("layout", self.table.layout)
         kwargs.setdefault("_dom_classes", ("stat-opportunity-section",))
-        super().__init__([self.table], **kwargs)
-        self.table.on_control(self._on_control)
-        self.table.observe(lambda c: self.select(c.new), "selected")
+        super().__init__(self._shown(view.look(self)), **kwargs)
         self.footprints.observe(lambda c: self.select(c.new), "selected")
         self.feedback.observe(lambda _c: self._draw(), ["message", "own"])
 
     # -- the section contract ------------------------------------------------------------------
     @classmethod
     def in_form(cls, context: Any) -> OpportunitySection:
-        """The section as ``OrderForm`` makes it from its ``SectionContext``; the form then
-        hands it the AOI map (``use_map``)."""
+        """The section as ``OrderForm`` makes it; the form then hands it its map (``use_map``)."""
         return cls(context.client)
 
     def use_map(self, aoi_map: ipyleaflet.Map) -> None:
@@ -264,7 +256,7 @@ class OpportunitySection(widgets.VBox):
         (``_lifecycle.close_tree`` closes them with the section)."""
         if self._running is not None:
             self.cancel()  # the form is closing: nothing may draw into it any more
-        return list(self.footprints.layers)
+        return [*self.footprints.layers, *([self._line] if self._line else [])]  # the line too
 
     def close(self) -> None:
         """Stop a running search, take the footprints off the map, close every widget."""
@@ -274,6 +266,29 @@ class OpportunitySection(widgets.VBox):
         close_tree(self)
 
     # -- internals -----------------------------------------------------------------------------
+    @property
+    def table(self) -> OpportunityTable:
+        """The windows, their controls, status and notes (made on first use: see ``_shown``)."""
+        if self._table is None:
+            self.children = self._shown(view.look(self), table=True)
+        return self._table  # type: ignore[return-value]  # made just above
+
+    def _shown(self, look: dict[str, Any], *, table: bool = False) -> list[widgets.Widget]:
+        """The one child for ``look``: the line while that is all there is (no search here),
+        else the table, made with ``look`` and the box's layout model (no update after)."""
+        if self._table is None and not table and not look["controls"] and not look["notes"]:
+            line = _html.muted(look["status"])
+            self._line = self._line or _shared.html(line)  # made with its text: no update
+            self._line.value = line
+            return [self._line]
+        if self._table is None:
+            self._table = OpportunityTable(
+                empty_text="Search to see when this can be imaged.", layout=self.layout, **look
+            )
+            self._table.on_control(self._on_control)
+            self._table.observe(lambda c: self.select(c.new), "selected")
+        return [self._table]
+
     def _new_search(self) -> Search | None:
         request = self._request
         if request is None or not self.searchable or self.state == SEARCHING:
@@ -358,26 +373,14 @@ class OpportunitySection(widgets.VBox):
 
     def _draw(self) -> None:
         """Controls, lines and visibility for the current state, in one message."""
-        look = self._look()
-        with self.table.hold_sync():
-            for name, value in look.items():
-                setattr(self.table, name, value)
-
-    def _look(self) -> dict[str, Any]:
-        """The table's timeline, controls, status and notes for the current state (which
-        this settles first)."""
-        available = self.searchable
-        if not available:
-            self.state = UNAVAILABLE if self.state != SEARCHING else self.state
-        elif self.state in (UNAVAILABLE, WAITING, READY):
-            self.state = READY if self._request is not None else WAITING
-        shown = available and self.outcome is not None and self.outcome.error is None
-        return {
-            "timeline": timeline_spec(self.outcome.request.datetime) if shown else {},
-            "controls": view.controls(self),
-            "status": view.status_line(self),
-            "notes": view.notes(self),
-        }
+        look = view.look(self)
+        children = self._shown(look)  # the line's text, if the line is all there is
+        if self._table is not None:
+            with self._table.hold_sync():
+                for name, value in look.items():
+                    setattr(self._table, name, value)
+        if list(self.children) != children:
+            self.children = children
 
     @property
     def chosen_text(self) -> str:
@@ -386,7 +389,7 @@ class OpportunitySection(widgets.VBox):
 
     @property
     def status_text(self) -> str:
-        return self.table.status
+        return self._table.status if self._table is not None else view.status_line(self)
 
     @property
     def notes_text(self) -> str:

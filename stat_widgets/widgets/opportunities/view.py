@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from stat_widgets.widgets.opportunities.rows import window_text, zone
+from stat_widgets.widgets.opportunities.timeline import timeline_spec
 
 #: ``state`` values: what the section is doing, for tests and the form.
 UNAVAILABLE, WAITING, READY, SEARCHING, DONE, STALE, FAILED = (
@@ -19,6 +20,23 @@ UNAVAILABLE, WAITING, READY, SEARCHING, DONE, STALE, FAILED = (
     "failed",
 )
 NO_SEARCH = "This server has no opportunity search; the order is placed without a window."
+
+
+def look(self: Any) -> dict[str, Any]:
+    """The table's timeline, controls, status and notes for the section's current state
+    (which this settles first)."""
+    available = self.searchable
+    if not available:
+        self.state = UNAVAILABLE if self.state != SEARCHING else self.state
+    elif self.state in (UNAVAILABLE, WAITING, READY):
+        self.state = READY if self._request is not None else WAITING
+    shown = available and self.outcome is not None and self.outcome.error is None
+    return {
+        "timeline": timeline_spec(self.outcome.request.datetime) if shown else {},
+        "controls": controls(self),
+        "status": status_line(self),
+        "notes": notes(self),
+    }
 
 
 def controls(self: Any) -> list[dict[str, Any]]:
@@ -99,4 +117,4 @@ def notes(self: Any) -> list[dict[str, Any]]:
     return notes
 
 
-__all__ = ["NO_SEARCH", "controls", "notes", "status_line"]
+__all__ = ["NO_SEARCH", "controls", "look", "notes", "status_line"]
