@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import ipyleaflet
+import ipywidgets as widgets
 import pytest
 from client.stapi_server import AOI, Backend, run_stapi_server
 
@@ -250,7 +251,13 @@ def test_stat_draft_server_says_it_has_no_search(
     section = make_section(reference.url, "optical-vhr")
     section.set_request(request("optical-vhr", FIVE_DAYS, KONSTANZ))
     assert section.state == UNAVAILABLE
+    # one HTML line is all the section shows, and reading it from Python keeps it so
+    assert section.control("find") is None and section.chosen_text == section.notes_text == ""
+    (line,) = section.children
+    assert isinstance(line, widgets.HTML) and NO_SEARCH in line.value
     assert section.status_text == NO_SEARCH and section.table.notes == []
+    assert section.children == (section.table,)  # made on first use of .table
+    assert line.comm is None  # and the line it replaced is closed
     assert section.table.controls == [] and section.table.columns == []  # one line, no table
     assert section.table.timeline == {}  # no strip
     assert section.search() is None

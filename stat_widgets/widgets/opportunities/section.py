@@ -29,7 +29,7 @@ from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.models import Opportunity, OpportunityRequest, OrderRequest, Product
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorNote
-from stat_widgets.widgets._lifecycle import close_tree
+from stat_widgets.widgets._lifecycle import close_tree, replace_children
 from stat_widgets.widgets.opportunities import view
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, zone
@@ -100,8 +100,7 @@ class OpportunitySection(widgets.VBox):
         self._advice: list[str] = []
         self._error = ""
         self.time_zone = time_zone
-        # A server without a search shows one line, not the table: the table (an anywidget
-        # whose code the browser compiles) is made when there is something to search.
+        # one line on a server without a search; the table (an anywidget) once there is one
         self._table: OpportunityTable | None = None
         self._line: widgets.HTML | None = None
         self.footprints = OpportunityFootprints(aoi_map)
@@ -239,7 +238,8 @@ class OpportunitySection(widgets.VBox):
 
     def control(self, name: str) -> dict[str, Any] | None:
         """The control ``name`` as the front end shows it (None while it is not shown)."""
-        return next((c for c in self.table.controls if c["name"] == name), None)
+        controls = self._table.controls if self._table is not None else []  # the line: none
+        return next((c for c in controls if c["name"] == name), None)
 
     def _on_control(self, name: str, value: Any) -> None:
         if name in ("find", "retry"):
@@ -256,7 +256,7 @@ class OpportunitySection(widgets.VBox):
         (``_lifecycle.close_tree`` closes them with the section)."""
         if self._running is not None:
             self.cancel()  # the form is closing: nothing may draw into it any more
-        return [*self.footprints.layers, *([self._line] if self._line else [])]  # the line too
+        return list(self.footprints.layers)
 
     def close(self) -> None:
         """Stop a running search, take the footprints off the map, close every widget."""
@@ -270,12 +270,11 @@ class OpportunitySection(widgets.VBox):
     def table(self) -> OpportunityTable:
         """The windows, their controls, status and notes (made on first use: see ``_shown``)."""
         if self._table is None:
-            self.children = self._shown(view.look(self), table=True)
+            replace_children(self, self._shown(view.look(self), table=True))  # closes the line
         return self._table  # type: ignore[return-value]  # made just above
 
     def _shown(self, look: dict[str, Any], *, table: bool = False) -> list[widgets.Widget]:
-        """The one child for ``look``: the line while that is all there is (no search here),
-        else the table, made with ``look`` and the box's layout model (no update after)."""
+        """The one child for ``look``: the line while that is all there is, else the table."""
         if self._table is None and not table and not look["controls"] and not look["notes"]:
             line = _html.muted(look["status"])
             self._line = self._line or _shared.html(line)  # made with its text: no update
@@ -380,12 +379,13 @@ class OpportunitySection(widgets.VBox):
                 for name, value in look.items():
                     setattr(self._table, name, value)
         if list(self.children) != children:
-            self.children = children
+            replace_children(self, children)  # the table in place of the line, which closes
 
     @property
     def chosen_text(self) -> str:
         """The line that says which window will be ordered ("" when none is chosen)."""
-        return next((n["text"] for n in self.table.notes if n.get("kind") == "chosen"), "")
+        notes = self._table.notes if self._table is not None else []  # read, never made here
+        return next((n["text"] for n in notes if n.get("kind") == "chosen"), "")
 
     @property
     def status_text(self) -> str:
@@ -394,7 +394,7 @@ class OpportunitySection(widgets.VBox):
     @property
     def notes_text(self) -> str:
         """Every note line, one per line (advice, staleness, errors)."""
-        return "\n".join(n["text"] for n in self.table.notes)
+        return "\n".join(n["text"] for n in (self._table.notes if self._table is not None else []))
 
 
 __all__ = ["NO_SEARCH", "OpportunitySection", "search_key"]
