@@ -7,7 +7,7 @@ given as clients, each made with its own credentials.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
@@ -33,6 +33,19 @@ def as_client(client_or_url: ClientOrURL, *, token: str | None = None) -> tuple[
     raise TypeError(
         f"client_or_url must be a StatClient or the API's URL, got {type(client_or_url).__name__}"
     )
+
+
+def client_maker(
+    client_or_url: ClientOrURL, *, token: str | None = None
+) -> Callable[[], tuple[StatClient, bool]]:
+    """``as_client`` to be called when the client is first needed: for a URL, the client
+    (httpx) and the models (pydantic) load only then, so a form's first widgets reach the
+    browser, which builds them while those load, instead of after. Anything but a non-empty
+    URL (a client, or a wrong argument) is checked and taken now."""
+    if isinstance(client_or_url, str) and client_or_url.strip():
+        return lambda: as_client(client_or_url, token=token)
+    made = as_client(client_or_url, token=token)
+    return lambda: made
 
 
 @dataclass(frozen=True)
@@ -82,4 +95,12 @@ def providers_of(target: Providers, *, token: str | None = None) -> list[Provide
     return [Provider(default_name(client), client, owned)]
 
 
-__all__ = ["ClientOrURL", "Provider", "Providers", "as_client", "default_name", "providers_of"]
+__all__ = [
+    "ClientOrURL",
+    "Provider",
+    "Providers",
+    "as_client",
+    "client_maker",
+    "default_name",
+    "providers_of",
+]

@@ -1,8 +1,8 @@
 """``FormFrame``: how an ``OrderForm`` lays out its sections. One box per section under its
 heading, then the review; the headings are numbered among the sections that apply (one that
-does not apply is hidden, so the numbers have no gaps), and every box carries a CSS class unique
-to the form and the section's field, which the reason list's buttons scroll into view (two forms
-in one notebook never point at each other's boxes).
+does not apply is hidden, so the numbers have no gaps), and every box carries a CSS class, and
+its heading an element id, unique to the form and the section's field: the reason list's links
+go to the heading (two forms in one notebook never point at each other's sections).
 
 The form decides what applies and what the reasons are; this only shows it.
 """
@@ -27,13 +27,16 @@ class FormFrame:
     the review's box is added when the review is made (``add_review``)."""
 
     def __init__(self, sections: Sequence[Any]) -> None:
-        #: A CSS class unique to this form, for the reason buttons to find its sections.
+        #: Unique to this form: the start of its boxes' CSS classes and its headings' ids.
         self.anchor = f"stat-widgets-form-{uuid.uuid4().hex[:12]}"
         titles = _numbered(sections)
-        self.headings = [parts.heading(t or s.title) for s, t in zip(sections, titles, strict=True)]
+        self.headings = [
+            parts.heading(t or s.title, self.target(s.field))
+            for s, t in zip(sections, titles, strict=True)
+        ]
         #: One box per section, in the order of ``sections``.
         self.boxes = [self._box(s, h) for s, h in zip(sections, self.headings, strict=True)]
-        self.review_heading = parts.heading(_review_title(titles))
+        self.review_heading = parts.heading(_review_title(titles), self.target(parts.REVIEW))
         self.review_box: widgets.VBox | None = None
 
     def add_review(self, review: widgets.Widget) -> None:
@@ -52,7 +55,8 @@ class FormFrame:
         return [*self.boxes, self.review_box]
 
     def target(self, field: str) -> str:
-        """The CSS class of the box of the section that fills ``field`` (or ``REVIEW``)."""
+        """The CSS class of the box of the section that fills ``field`` (or ``REVIEW``), and the
+        element id of its heading."""
         return f"{self.anchor}-{field}"
 
     def _box(self, section: Any, heading: widgets.HTML) -> widgets.VBox:
@@ -75,8 +79,9 @@ class FormFrame:
         ):
             box.layout.display = None if section.applies else "none"
             if title:
-                heading.value = parts.heading_html(title)
-        self.review_heading.value = parts.heading_html(_review_title(titles))
+                heading.value = parts.heading_html(title, self.target(section.field))
+        review = parts.heading_html(_review_title(titles), self.target(parts.REVIEW))
+        self.review_heading.value = review
 
 
 def _numbered(sections: Sequence[Any]) -> list[str]:

@@ -10,7 +10,7 @@ the picked ``Product`` is the ``product_id`` field, and so on.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import ipywidgets as widgets
@@ -119,6 +119,7 @@ class AOISection(WidgetSection):
 
 class ProductSection(WidgetSection):
     field, title = "product_id", "Product"
+    asks_server = True  # made after the sections that do not (section.make_sections)
 
     def __init__(self, context: SectionContext) -> None:
         # The server asked first, so the dropdown is made with its products (and the one
@@ -189,6 +190,7 @@ def _ask_products(context: SectionContext) -> tuple[list[Product] | None, str]:
 
 class IntervalSection(WidgetSection):
     field, title = "datetime", "Time interval"
+    asks_server = True  # open intervals only where the server takes them (its dialect)
 
     def __init__(self, context: SectionContext) -> None:
         now = {"now": context.now} if context.now is not None else {}
@@ -229,7 +231,7 @@ class IntervalSection(WidgetSection):
     def _check_not_past(self, interval: TimeInterval) -> list[str]:
         """An interval that has ended is kept on screen but refused; one that has begun is
         kept and usable, with a note (nothing can be imaged before now)."""
-        now = (self.context.now or _utc_now)()
+        now = self.context.now() if self.context.now is not None else datetime.now(UTC)
         if interval.end is not None and interval.end <= now:
             message = (
                 f"The draft's interval {interval} is in the past; choose a new one "
@@ -243,12 +245,6 @@ class IntervalSection(WidgetSection):
                 "can be imaged before now (a preset starts from now)."
             ]
         return []
-
-
-def _utc_now() -> datetime:
-    from datetime import UTC
-
-    return datetime.now(UTC)
 
 
 class FilterSection(WidgetSection):
@@ -377,12 +373,14 @@ def dialect_of(client: Any) -> str | None:
 
 
 def opportunity_section(context: SectionContext) -> OpportunitySection:
-    """The opportunities section as the form makes it (``OpportunitySection.in_form``). A
-    function, so that its modules (the opportunity models, the search, the timeline) load when
-    a form is made rather than when ``order_form`` is imported."""
+    """The opportunities section as the form makes it (``OpportunitySection.in_form``): a
+    function, so that its modules load when a form is made, not when it is imported."""
     from stat_widgets.widgets.opportunities.section import OpportunitySection
 
     return OpportunitySection.in_form(context)
+
+
+opportunity_section.asks_server = True  # type: ignore[attr-defined]
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from stat_widgets.errors import ValidationError
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
 from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._traits import LazyInstance
 
 if TYPE_CHECKING:
     from stat_widgets.models import TimeInterval
@@ -70,7 +71,7 @@ class IntervalPicker(ClosesTree, widgets.VBox):
     """Start and end date-times in an explicit time zone, presets and an open end."""
 
     #: The interval to send, or ``None`` while incomplete or invalid (``error`` says why).
-    value = traitlets.Instance(
+    value = LazyInstance(
         _INTERVAL,
         allow_none=True,
         default_value=None,

@@ -19,9 +19,10 @@ import traitlets
 from stat_widgets._gc import cyclic_gc_paused
 from stat_widgets.errors import StatError, ValidationError
 from stat_widgets.widgets import _form_parts as parts
-from stat_widgets.widgets._clients import as_client
+from stat_widgets.widgets._clients import client_maker
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
 from stat_widgets.widgets._lifecycle import close_tree
+from stat_widgets.widgets._traits import LazyInstance
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
 from stat_widgets.widgets.form_draft import FormDraft
@@ -45,6 +46,7 @@ from stat_widgets.widgets.section import (
     SectionFactory,
     as_request_data,
     create_order_keywords,
+    make_sections,
 )
 
 if TYPE_CHECKING:  # the client (httpx) and the models (pydantic) load with the first form
@@ -70,13 +72,13 @@ class OrderForm(widgets.VBox):
 
     SECTIONS: tuple[SectionFactory, ...] = SECTIONS
 
-    request = traitlets.Instance(
+    request = LazyInstance(
         "stat_widgets.models.order.OrderRequest",
         allow_none=True,
         default_value=None,
         help="the validated request as it would be sent, or None while incomplete or invalid",
     )
-    last_order = traitlets.Instance(
+    last_order = LazyInstance(
         "stat_widgets.models.order.Order",
         allow_none=True,
         default_value=None,
@@ -103,9 +105,8 @@ class OrderForm(widgets.VBox):
         and saved on every change."""
         #: The draft this form restores from and saves to (``None`` without a draft name).
         self.draft = FormDraft(draft, home=drafts_home) if draft is not None else None
-        self._client, self._owns_client = as_client(client_or_url, token=token)
-        self.context = SectionContext(client=self._client, now=now, basemap=basemap)
-        self.sections: list[Section] = [make(self.context) for make in self.SECTIONS]
+        self.context = SectionContext(client_maker(client_or_url, token=token), now, basemap)
+        self.sections: list[Section] = make_sections(self.SECTIONS, self.context)
         for section in self.sections:  # sections that draw on the AOI map (opportunities)
             if hasattr(section, "use_map"):
                 section.use_map(self.aoi.map)
@@ -142,7 +143,7 @@ class OrderForm(widgets.VBox):
     def client(self) -> StatClient:
         """A plain attribute, never a trait: traits are saved into the notebook, and a client
         may hold a token."""
-        return self._client
+        return self.context.client
 
     def section(self, field: str) -> Any:
         """The section that fills ``field`` (``"geometry"``, ``"product_id"``, ...)."""
@@ -230,7 +231,7 @@ class OrderForm(widgets.VBox):
         self.submitting = True
         try:
             order = self._submission.send(
-                lambda: self._client.create_order(target, idempotency_key=key, **extra),
+                lambda: self.client.create_order(target, idempotency_key=key, **extra),
                 self._labels(),
             )
         finally:
@@ -243,8 +244,8 @@ class OrderForm(widgets.VBox):
 
     def close(self) -> None:
         """Close the form, every widget in it, and the client if the form created it."""
-        if getattr(self, "_owns_client", False):
-            self._client.close()
+        if getattr(self, "context", None) is not None and self.context.owns_client:
+            self.context.client.close()
         close_tree(self)
 
     # -- the draft ---------------------------------------------------------------------------
@@ -257,7 +258,7 @@ class OrderForm(widgets.VBox):
         self._update()
         if data is not None and self.request is not None:
             body = self._body(self.request)
-            order = self._submission.restore(data.get("submitted"), body, self._client.order)
+            order = self._submission.restore(data.get("submitted"), body, self.client.order)
             if order is not None:
                 self.last_order = order
             self._refresh_button()

@@ -15,6 +15,7 @@ import traitlets
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._traits import LazyInstance
 
 if TYPE_CHECKING:  # the models (pydantic) load with the form's client, not with this module
     from stat_widgets.models import Product
@@ -87,7 +88,7 @@ class ProductPicker(ClosesTree, widgets.VBox):
 
     products = traitlets.List(help="the products offered (Product models), in the server's order")
     #: The chosen ``Product``, or ``None``.
-    value = traitlets.Instance(
+    value = LazyInstance(
         "stat_widgets.models.product.Product",
         allow_none=True,
         default_value=None,

@@ -1,85 +1,79 @@
-"""``ReasonList``: what stops the order, next to the Submit button, each item a button that
-scrolls the page to the section it is about.
+"""``ReasonList``: what stops the order, next to the Submit button, each item a link that
+brings the section it is about into view.
 
-One small front-end widget (``anywidget``): the items travel as plain records and every string
-is set with ``textContent``, so a server's message stays text. A click scrolls the element that
-carries the item's ``target`` CSS class into view (``scrollIntoView``), which works wherever
-the form is displayed (JupyterLab, Notebook 7, Voila) because it needs nothing from the page
-but the section's own element; the class is unique to one form, so two forms on one page do
-not steer each other.
+An ``HTML`` widget of in-page links (``<a href="#id">``) to the sections' headings, which carry
+the ids (``FormFrame``; each id is unique to one form, so two forms on one page do not steer
+each other). Following such a link is the browser's own fragment navigation: it scrolls every
+scrolling box around the heading, so it works wherever the form is shown (JupyterLab, Notebook
+7, Voila; checked in Chromium by ``tests/browser/test_lab_drafts.py``), and the heading shows
+a short outline while it is the page's target (CSS ``:target``).
+
+Why not a front-end widget of its own: this was an anywidget, and on the first form of a kernel
+the browser fetched anywidget's front end and compiled the list's module before it was shown,
+about 5% of first paint (``benchmarks/first_paint.py``) for one scroll call. Every item's text
+goes through ``_html``, so a server's message stays text.
 """
 
 from __future__ import annotations
 
-import anywidget
+from typing import Any
+
+import ipywidgets as widgets
 import traitlets
 
-_ESM = """
-function render({ model, el }) {
-  el.classList.add("stat-widgets-reasons");
-  const draw = () => {
-    el.replaceChildren();
-    for (const item of model.get("items") || []) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "stat-widgets-reason jupyter-button";
-      button.textContent = "\\u2191 " + String(item.text || "");
-      button.title = "Show this section";
-      button.dataset.target = String(item.target || "");
-      button.addEventListener("click", () => {
-        const found = document.getElementsByClassName(button.dataset.target);
-        if (found.length) {
-          found[0].scrollIntoView({ behavior: "smooth", block: "start" });
-          found[0].classList.add("stat-widgets-section-flash");
-          setTimeout(() => found[0].classList.remove("stat-widgets-section-flash"), 1200);
-        }
-        model.send({ event: "go", target: button.dataset.target });
-      });
-      el.appendChild(button);
-    }
-  };
-  model.on("change:items", draw);
-  draw();
-}
-export default { render };
-"""
+from stat_widgets.widgets import _html
 
-_CSS = """
+#: The links' look (the list's own classes) and the outline a heading shows while it is the
+#: page's fragment target, fading out.
+_STYLE = """<style>
 .stat-widgets-reasons { display: flex; flex-direction: column; align-items: flex-start;
   gap: 2px; margin: 2px 0; }
-.stat-widgets-reason { text-align: left; white-space: normal; height: auto;
-  min-height: var(--jp-widgets-inline-height, 28px); padding: 2px 8px; cursor: pointer;
-  color: var(--jp-error-color1, #d32f2f); background: transparent;
-  border: 1px solid var(--jp-border-color2, #e0e0e0); border-radius: 2px; }
-.stat-widgets-reason:hover { background: var(--jp-layout-color2, #eee); }
-.stat-widgets-section-flash { outline: 2px solid var(--jp-brand-color1, #1976d2);
-  outline-offset: 2px; }
-"""
+.stat-widgets-reasons a.stat-widgets-reason, .stat-widgets-reasons a.stat-widgets-reason:visited {
+  display: inline-block; padding: 2px 8px; text-decoration: none; line-height: 1.6;
+  color: var(--jp-error-color1, #d32f2f); border: 1px solid var(--jp-border-color2, #e0e0e0);
+  border-radius: 2px; }
+.stat-widgets-reasons a.stat-widgets-reason:hover { background: var(--jp-layout-color2, #eee); }
+.stat-widgets-heading { scroll-margin-top: 8px; }
+.stat-widgets-heading:target { animation: stat-widgets-flash 1.2s ease-out; }
+@keyframes stat-widgets-flash {
+  from { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 2px; }
+  to { outline: 2px solid transparent; outline-offset: 2px; } }
+</style>"""
 
 
-class ReasonList(anywidget.AnyWidget):
-    """What is missing or wrong, one button per item; a click shows the item's section."""
+def reasons_html(items: list[dict[str, Any]]) -> str:
+    """One link per item (``text``, ``target``: the id of the section's heading); nothing when
+    there is no item."""
+    if not items:
+        return ""
+    links = "".join(
+        f'<a class="stat-widgets-reason" href="#{_html.escape(item.get("target", ""))}" '
+        f'title="Show this section">\u2191 {_html.escape(item.get("text", ""))}</a>'
+        for item in items
+    )
+    return f'{_STYLE}<div class="stat-widgets-reasons">{links}</div>'
 
-    _esm = traitlets.Unicode(_ESM).tag(sync=True)
-    _css = traitlets.Unicode(_CSS).tag(sync=True)
+
+class ReasonList(widgets.HTML):
+    """What is missing or wrong, one link per item; following it shows the item's section."""
+
     items = traitlets.List(
         traitlets.Dict(),
-        help="one record per reason: text (plain text) and target (the section's CSS class)",
-    ).tag(sync=True)
-    #: The target of the last item clicked in the browser ("" before any click).
-    last_clicked = traitlets.Unicode("", help="the target of the last item clicked")
+        help="one record per reason: text (plain text) and target (the id of the section's "
+        "heading)",
+    )
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.on_msg(self._on_msg)
+    def __init__(self, *, items: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        items = list(items or [])
+        super().__init__(reasons_html(items), items=items, **kwargs)  # shown as made
 
-    def _on_msg(self, _widget: object, content: object, _buffers: object) -> None:
-        if isinstance(content, dict) and content.get("event") == "go":
-            self.last_clicked = str(content.get("target", ""))[:200]
+    @traitlets.observe("items")
+    def _on_items(self, change: dict[str, Any]) -> None:
+        self.value = reasons_html(change["new"])
 
     @property
     def texts(self) -> list[str]:
         return [str(item.get("text", "")) for item in self.items]
 
 
-__all__ = ["ReasonList"]
+__all__ = ["ReasonList", "reasons_html"]

@@ -114,8 +114,10 @@ class RequestReview(ClosesTree, widgets.VBox):
             tooltip="Submit the order shown above",
         )
         self.result = _shared.html()
-        #: What stops the order, each item a button that shows its section.
-        self.reasons = ReasonList(items=look["items"], layout=_shared.shared("layout"))
+        #: What stops the order, each item a link that shows its section.
+        self.reasons = ReasonList(
+            items=look["items"], layout=_shared.shared("layout"), style=_shared.shared("html")
+        )
         #: Errors that name no field of the form (the server's general complaints).
         self.error_label = ErrorLabel()
         super().__init__(

@@ -21,7 +21,8 @@ ancestry on them. ``form_sections.WidgetSection`` is a small optional base with 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -39,8 +40,9 @@ class SectionContext:
     """What every section of one form may know about where it is used. A plain object, never
     a trait: the client may hold a token, and traits are saved into the notebook file."""
 
-    #: The form's client (an opportunities section searches with it).
-    client: StatClient
+    #: Makes the form's client and says whether it made it (``_clients.client_maker``);
+    #: called once, by the first section that asks for ``client``.
+    connect: Callable[[], tuple[StatClient, bool]]
     #: The clock presets start from (tests fix it).
     now: Callable[[], datetime] | None = None
     #: Whether maps load basemap tiles (tests and offline machines turn them off).
@@ -48,6 +50,16 @@ class SectionContext:
     #: ``"stat"`` or ``"stapi"`` once the server answered, else ``None``; kept up to date by the
     #: form before it calls ``set_product`` (STAPI refuses open intervals, for example).
     dialect: str | None = None
+    #: Whether ``client`` was made here from a URL (and so is the form's to close).
+    owns_client: bool = False
+
+    @functools.cached_property
+    def client(self) -> StatClient:
+        """The form's client (the product section lists the products with it, an
+        opportunities section searches with it), made when a section first asks: the sections
+        before that one (the map) reach the browser while the client and the models load."""
+        client, self.owns_client = self.connect()
+        return client
 
 
 @runtime_checkable
@@ -112,6 +124,21 @@ class Drafted(Protocol):
 SectionFactory = Callable[[SectionContext], Section]
 
 
+def make_sections(factories: Sequence[SectionFactory], context: SectionContext) -> list[Section]:
+    """The sections, in the order of ``factories``, made in two passes: first those that need
+    nothing from the server (the map, the filters), then, in order, those whose factory has a
+    true ``asks_server`` attribute (the products; the interval, which offers an open end only
+    where the server takes one; the opportunities).
+
+    Each widget's creation message leaves the kernel as the widget is made, and the browser
+    builds it while the kernel goes on: the first pass is built in the browser while the
+    kernel loads the client and the models and asks for the products (benchmarks/first_paint.py).
+    """
+    asks = [bool(getattr(make, "asks_server", False)) for make in factories]
+    made = {i: factories[i](context) for i in sorted(range(len(factories)), key=asks.__getitem__)}
+    return [made[i] for i in range(len(factories))]
+
+
 def as_request_data(sections: list[Any]) -> dict[str, Any]:
     """The request fields the sections fill: every applying section's non-empty value."""
     return {s.field: s.value for s in sections if s.applies and s.value is not None}
@@ -134,4 +161,5 @@ __all__ = [
     "SectionFactory",
     "as_request_data",
     "create_order_keywords",
+    "make_sections",
 ]

@@ -219,7 +219,7 @@ def test_thirty_forms_leave_nothing(stat_url: str) -> None:
 
 def test_a_form_closes_the_client_it_made_and_no_other(stat_url: str) -> None:
     made_here = OrderForm(stat_url, basemap=False)
-    client = made_here._client
+    client = made_here.client
     made_here.close()
     assert client._http.is_closed
     with StatClient(stat_url) as given:
@@ -273,3 +273,13 @@ def test_every_public_widget_is_counted_and_closes_one_way() -> None:
         cls = getattr(stat_widgets.widgets, name)
         close = cls.close
         assert close is ClosesTree.close or "close_tree(self" in inspect.getsource(close), name
+
+
+def test_a_form_given_a_bad_target_says_so_before_it_makes_a_widget() -> None:
+    """The client is made when the products are first asked for, but what cannot be a client
+    is refused at once, before the map is made."""
+    for bad, error in ((42, TypeError), ("  ", TypeError)):
+        with pytest.raises(error, match="StatClient or the API's URL"):
+            OrderForm(bad, basemap=False)  # type: ignore[arg-type]
+    with StatClient("http://127.0.0.1:9") as given, pytest.raises(ValueError, match="token="):
+        OrderForm(given, token="secret", basemap=False)

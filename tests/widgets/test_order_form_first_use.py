@@ -11,6 +11,7 @@ import sys
 
 #: Loaded later than the form's first paint: each on first use.
 LATER = (
+    "anywidget",
     "click",
     "rich",
     "shapely",
@@ -68,3 +69,39 @@ def test_the_first_paint_leaves_what_it_does_not_show_for_first_use(stat_url: st
     assert seen["area"] == "Polygon"
     assert {"shapely", "stat_widgets.models.geometry.validate"} <= set(seen["after"])
     assert "cql2" in seen["after"] and seen["filter"] == "eo:cloud_cover <= 20"
+
+
+ORDER_PROBE = """
+import json, sys
+from ipywidgets import Widget
+from stat_widgets import OrderForm
+
+opened = []
+open_comm = Widget.open
+def recording_open(self):
+    opened.append([type(self).__name__, "httpx" in sys.modules, "pydantic" in sys.modules])
+    open_comm(self)
+Widget.open = recording_open
+form = OrderForm({url!r}, basemap=False)
+print(json.dumps({{"opened": opened, "products": len(form.product_picker.products)}}))
+"""
+
+
+def test_the_map_goes_to_the_browser_before_the_client_and_models_load(stat_url: str) -> None:
+    """Each widget's creation message leaves as it is made, and the browser builds it while the
+    kernel goes on: the map's widgets (the heaviest to build, with the world layer) are made
+    before httpx and pydantic load (about 90 ms), not after (benchmarks/first_paint.py)."""
+    done = subprocess.run(
+        [sys.executable, "-c", ORDER_PROBE.format(url=stat_url)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["products"] > 1  # the form still lists the server's products when first shown
+    before = [name for name, httpx, pydantic in seen["opened"] if not (httpx or pydantic)]
+    after = [name for name, httpx, pydantic in seen["opened"] if httpx and pydantic]
+    assert {"Map", "GeomanDrawControl", "GeoJSON", "GoToBox", "AOIMap"} <= set(before)
+    assert {"ProductPicker", "IntervalPicker", "RequestReview"} <= set(after)

@@ -75,3 +75,18 @@ def test_a_previous_order_is_labelled_once_the_request_changes(form: OrderForm) 
     form.filters.rows[0].value_widget.value = 20  # the submitted request again
     assert "Order submitted." in form.review.result.value
     assert form.review.submit_button.disabled
+
+
+def test_each_reason_links_to_its_sections_heading_and_stays_text(form: OrderForm) -> None:
+    """The list is in-page links (``href="#id"``), and each id is on exactly one heading: the
+    heading of the section the item is about. A server's text in an item is shown as text."""
+    html = form.review.reasons.value
+    headings = {s.field: h.value for s, h in zip(form.sections, form._frame.headings, strict=True)}
+    for target, field in zip(_targets(form), ["geometry", "product_id", "datetime"], strict=True):
+        assert f'href="#{target}"' in html
+        assert f'id="{target}"' in headings[field]
+        assert all(f'id="{target}"' not in v for f, v in headings.items() if f != field)
+    form.review.reasons.items = [{"text": "<img src=x onerror=alert(1)>", "target": "x"}]
+    assert "<img" not in form.review.reasons.value and "&lt;img" in form.review.reasons.value
+    form.review.reasons.items = []
+    assert form.review.reasons.value == ""

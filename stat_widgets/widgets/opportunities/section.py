@@ -10,7 +10,7 @@ map (click one to choose it) and a timeline across the interval (drawn by the ta
 from its rows; click a window on it to choose it). After a search one line says how many
 match and which clause of the filter costs the most (``trade_off``). When the request changes,
 the results are marked stale and the choice dropped: an order never keeps a window that no
-longer fits. On a server without opportunity search one line says so, and no table is made.
+longer fits. On a server without opportunity search one line says so: no table, no anywidget.
 
 The search runs on a thread when ``background`` (the default in notebooks), with progress and
 Cancel; tests call :meth:`search` in the foreground.
@@ -33,7 +33,6 @@ from stat_widgets.widgets._lifecycle import close_tree, replace_children
 from stat_widgets.widgets.opportunities import view
 from stat_widgets.widgets.opportunities.footprints import OpportunityFootprints
 from stat_widgets.widgets.opportunities.rows import ZONES, columns_for, zone
-from stat_widgets.widgets.opportunities.table import OpportunityTable
 from stat_widgets.widgets.opportunities.view import (
     DONE,
     FAILED,
@@ -44,9 +43,10 @@ from stat_widgets.widgets.opportunities.view import (
     WAITING,
 )
 
-if TYPE_CHECKING:  # the search, its advice and ordering load with the first search or choice
+if TYPE_CHECKING:  # the search, its advice, ordering and the table load when first used
     from stat_widgets.client import StatClient
     from stat_widgets.widgets.opportunities.search import Search, SearchOutcome
+    from stat_widgets.widgets.opportunities.table import OpportunityTable
 
 
 def search_key(request: OrderRequest | None) -> Any:
@@ -100,8 +100,7 @@ class OpportunitySection(widgets.VBox):
         self._advice: list[str] = []
         self._error = ""
         self.time_zone = time_zone
-        # one line on a server without a search; the table (an anywidget) once there is one
-        self._table: OpportunityTable | None = None
+        self._table: OpportunityTable | None = None  # an anywidget: made once it can search
         self._line: widgets.HTML | None = None
         self.footprints = OpportunityFootprints(aoi_map)
         kwargs.setdefault("_dom_classes", ("stat-opportunity-section",))
@@ -252,8 +251,7 @@ class OpportunitySection(widgets.VBox):
             self._on_zone_picked(value)
 
     def _closes_with(self) -> list[widgets.Widget]:
-        """The footprint layers: on the AOI map only while there are results
-        (``_lifecycle.close_tree`` closes them with the section)."""
+        """The footprint layers, on the map only while there are results (closed with it)."""
         if self._running is not None:
             self.cancel()  # the form is closing: nothing may draw into it any more
         return list(self.footprints.layers)
@@ -281,6 +279,8 @@ class OpportunitySection(widgets.VBox):
             self._line.value = line
             return [self._line]
         if self._table is None:
+            from stat_widgets.widgets.opportunities.table import OpportunityTable
+
             self._table = OpportunityTable(
                 empty_text="Search to see when this can be imaged.", layout=self.layout, **look
             )
