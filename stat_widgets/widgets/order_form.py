@@ -103,10 +103,10 @@ class OrderForm(widgets.VBox):
         """``draft``: a name under which the input is kept (``~/.stat_widgets/drafts/<name>.json``;
         ``drafts_home`` or ``$STAT_WIDGETS_HOME`` instead of ``~/.stat_widgets``), restored now
         and saved on every change."""
-        #: The draft this form restores from and saves to (``None`` without a draft name).
-        self.draft = FormDraft(draft, home=drafts_home) if draft is not None else None
         self.context = SectionContext(client_maker(client_or_url, token=token), now, basemap)
         self.sections: list[Section] = make_sections(self.SECTIONS, self.context)
+        #: The draft this form restores from and saves to (``None`` without a draft name).
+        self.draft = FormDraft(draft, home=drafts_home) if draft is not None else None
         for section in self.sections:  # sections that draw on the AOI map (opportunities)
             if hasattr(section, "use_map"):
                 section.use_map(self.aoi.map)

@@ -135,7 +135,18 @@ def make_sections(factories: Sequence[SectionFactory], context: SectionContext) 
     kernel loads the client and the models and asks for the products (benchmarks/first_paint.py).
     """
     asks = [bool(getattr(make, "asks_server", False)) for make in factories]
-    made = {i: factories[i](context) for i in sorted(range(len(factories)), key=asks.__getitem__)}
+    made: dict[int, Section] = {}
+    try:
+        for i in sorted(range(len(factories)), key=asks.__getitem__):
+            made[i] = factories[i](context)
+    except BaseException:  # a URL the client refuses, a server that breaks a section
+        from stat_widgets.widgets._lifecycle import close_tree
+
+        for section in made.values():  # the map was made before the client: close it
+            close_tree(section.widget)
+        if context.owns_client:
+            context.client.close()
+        raise
     return [made[i] for i in range(len(factories))]
 
 

@@ -283,3 +283,16 @@ def test_a_form_given_a_bad_target_says_so_before_it_makes_a_widget() -> None:
             OrderForm(bad, basemap=False)  # type: ignore[arg-type]
     with StatClient("http://127.0.0.1:9") as given, pytest.raises(ValueError, match="token="):
         OrderForm(given, token="secret", basemap=False)
+
+
+def test_a_url_the_client_refuses_leaves_no_widget_open(tmp_path: Any) -> None:
+    """The map is made before the client, which refuses the URL: the form closes what it made
+    (the map, its world layer, the draft bar) before the error reaches the caller. The first
+    attempt may make the package's shared layout and style models, which stay by design."""
+    with pytest.raises(ValueError, match="http"):
+        OrderForm("not a url", basemap=False)
+    before = live_models()
+    for bad in ("not a url", "ftp://example.com/", "http://"):
+        with pytest.raises(ValueError, match="http"):
+            OrderForm(bad, basemap=False, draft="refused", drafts_home=tmp_path)
+    assert live_models() == before
