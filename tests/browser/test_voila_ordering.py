@@ -34,6 +34,15 @@ def test_order_in_voila(
     expect(page.locator("body")).not_to_contain_text("Traceback")
     shots.take(page, "voila-rendered")
 
+    # The reasons next to Submit are in-page links: in Voila too, one brings its section back.
+    reason = app.locator(".stat-widgets-reason").first
+    expect(reason).to_have_text("↑ Area of interest: still needed")
+    reason.scroll_into_view_if_needed()
+    heading = app.locator(".stat-widgets-heading").first
+    assert (heading.bounding_box() or {"y": 0})["y"] < 0  # scrolled out of view above
+    reason.click()
+    expect(heading).to_be_in_viewport()
+
     flow.zoom_in(page, map_)
     drawn = flow.draw_polygon(page, map_)
     flow.choose_product(app, flow.OPTICAL_VHR)
