@@ -15,14 +15,16 @@ from stat_widgets.widgets import _html, _shared
 REVIEW = "review"
 
 
-def heading_html(text: str, anchor: str = "") -> str:
+def heading_html(text: str, anchor: str) -> str:
     """A section's numbered heading; ``anchor`` is its element id, which the reason list's
     links go to (``reasons.ReasonList``)."""
-    target = f' id="{_html.escape(anchor)}" class="stat-widgets-heading"' if anchor else ""
-    return f"<h4{target} style='margin: 0.8em 0 0.2em 0'>{_html.escape(text)}</h4>"
+    return (
+        f'<h4 id="{_html.escape(anchor)}" class="stat-widgets-heading" '
+        f"style='margin: 0.8em 0 0.2em 0'>{_html.escape(text)}</h4>"
+    )
 
 
-def heading(text: str, anchor: str = "") -> widgets.HTML:
+def heading(text: str, anchor: str) -> widgets.HTML:
     return _shared.html(heading_html(text, anchor))
 
 

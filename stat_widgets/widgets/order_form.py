@@ -244,8 +244,8 @@ class OrderForm(widgets.VBox):
 
     def close(self) -> None:
         """Close the form, every widget in it, and the client if the form created it."""
-        if getattr(self, "context", None) is not None and self.context.owns_client:
-            self.context.client.close()
+        if getattr(self, "context", None) is not None:  # None: __init__ failed before it
+            self.context.close_client()
         close_tree(self)
 
     # -- the draft ---------------------------------------------------------------------------

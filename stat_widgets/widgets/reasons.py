@@ -5,8 +5,9 @@ An ``HTML`` widget of in-page links (``<a href="#id">``) to the sections' headin
 the ids (``FormFrame``; each id is unique to one form, so two forms on one page do not steer
 each other). Following such a link is the browser's own fragment navigation: it scrolls every
 scrolling box around the heading, so it works wherever the form is shown (JupyterLab, Notebook
-7, Voila; checked in Chromium by ``tests/browser/test_lab_drafts.py``), and the heading shows
-a short outline while it is the page's target (CSS ``:target``).
+7, Voila; clicked in Chromium by ``tests/browser/test_lab_drafts.py`` and
+``test_voila_ordering.py``), and the heading shows a short outline while it is the page's
+target (CSS ``:target``).
 
 Why not a front-end widget of its own: this was an anywidget, and on the first form of a kernel
 the browser fetched anywidget's front end and compiled the list's module before it was shown,

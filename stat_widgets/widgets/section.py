@@ -61,6 +61,11 @@ class SectionContext:
         client, self.owns_client = self.connect()
         return client
 
+    def close_client(self) -> None:
+        """Close the client if it was made here (a client given by the caller stays open)."""
+        if self.owns_client:
+            self.client.close()
+
 
 @runtime_checkable
 class Section(Protocol):
@@ -144,8 +149,7 @@ def make_sections(factories: Sequence[SectionFactory], context: SectionContext) 
 
         for section in made.values():  # the map was made before the client: close it
             close_tree(section.widget)
-        if context.owns_client:
-            context.client.close()
+        context.close_client()
         raise
     return [made[i] for i in range(len(factories))]
 
