@@ -28,12 +28,12 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import REPO, Row, print_rows
+from _common import PYTHON, REPO, Row, free_port, print_rows, subprocess_server
 
 sys.path.insert(0, str(REPO))  # the browser tests' JupyterLab launcher, reused
 from tests.browser._servers import (
@@ -117,6 +117,16 @@ def _time_cell(context: Any, lab: ServerProcess, name: str) -> float:
         _shut_down_kernels(lab)
 
 
+def _api_server(tmp: str) -> AbstractContextManager[str]:
+    """The reference server the form's cell asks for its products, in a process of its own as
+    ``stat-widgets lab`` runs it (a thread of the launcher, which does nothing else): in this
+    process it would share the GIL and the heap with the Playwright client, whose event loop
+    is busy relaying the page's events while the kernel waits for the products."""
+    port = free_port()
+    command = [PYTHON, "-m", "stat_widgets.cli", "serve", "--host", "127.0.0.1"]
+    return subprocess_server([*command, "--port", str(port), "--db", f"{tmp}/orders.db"], port)
+
+
 @contextmanager
 def offline_lab(init_script: str | None = None) -> Iterator[tuple[Any, ServerProcess]]:
     """A reference server, a JupyterLab holding the two cells as ``ours.ipynb`` and
@@ -126,18 +136,13 @@ def offline_lab(init_script: str | None = None) -> Iterator[tuple[Any, ServerPro
         raise RuntimeError(f"Debian's chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    from stat_widgets.server import run_in_thread
-
     compileall.compile_dir(REPO / "stat_widgets", quiet=1)  # what pip install does
-    server = run_in_thread()
-    with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp, _api_server(tmp) as api:
         root = Path(tmp) / "root"
         root.mkdir()
         for name, source in (("ours", OURS), ("theirs", THEIRS)):
             (root / f"{name}.ipynb").write_text(json.dumps(one_cell_notebook(source)))
-        lab = start_lab(
-            root, Path(tmp) / "home", Path(tmp) / "lab.log", {"STAT_API_URL": server.url}
-        )
+        lab = start_lab(root, Path(tmp) / "home", Path(tmp) / "lab.log", {"STAT_API_URL": api})
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -156,7 +161,6 @@ def offline_lab(init_script: str | None = None) -> Iterator[tuple[Any, ServerPro
                     browser.close()
         finally:
             lab.stop()
-            server.stop()
 
 
 def figure(repeat: int = 5) -> list[Row]:

@@ -23,6 +23,7 @@ from stat_widgets.models import Order
 from stat_widgets.widgets import _html
 from stat_widgets.widgets._clients import Provider, Providers, providers_of
 from stat_widgets.widgets._lifecycle import close_tree
+from stat_widgets.widgets._repr import BriefRepr
 from stat_widgets.widgets.order_browser import OrderBrowser
 from stat_widgets.widgets.order_browser.pager import describe_error
 from stat_widgets.widgets.order_form import OrderForm
@@ -35,11 +36,12 @@ def title_html(landing: dict[str, Any], url: str) -> str:
     return f"<h3 style='margin: 4px 0;'>{_html.escape(title)}</h3>{_html.muted(url)}"
 
 
-class OrderApp(widgets.VBox):
+class OrderApp(BriefRepr, widgets.VBox):
     """The server's title (or the providers') on top; tabs with the ``OrderForm`` and the
     ``OrderBrowser`` below. After a submission the browser goes back to its first page (where
     the newest order is) and selects the new order."""
 
+    _brief = (("url", "client.url"), ("connected", "connected"))  # repr (_repr.py)
     connected = traitlets.Bool(False, help="the (picked) server answered")
     title = traitlets.Unicode("", help="the server's title, as text")
 

@@ -22,6 +22,7 @@ from stat_widgets.widgets import _form_parts as parts
 from stat_widgets.widgets._clients import client_maker
 from stat_widgets.widgets._errors import ErrorLabel, clear, route_errors
 from stat_widgets.widgets._lifecycle import close_tree
+from stat_widgets.widgets._repr import BriefRepr
 from stat_widgets.widgets._traits import LazyInstance
 from stat_widgets.widgets.aoi_map import AOIMap
 from stat_widgets.widgets.filter_builder import FilterBuilder
@@ -66,11 +67,12 @@ SECTIONS: tuple[SectionFactory, ...] = (
 )
 
 
-class OrderForm(widgets.VBox):
+class OrderForm(BriefRepr, widgets.VBox):
     """AOI map, product, interval, filters (and STAPI order parameters), review and submit:
     one box per section of ``SECTIONS``, then the review."""
 
     SECTIONS: tuple[SectionFactory, ...] = SECTIONS
+    _brief = (("url", "client.url"), ("product", "product_picker.value.id"))  # _repr.py
 
     request = LazyInstance(
         "stat_widgets.models.order.OrderRequest",
@@ -88,7 +90,7 @@ class OrderForm(widgets.VBox):
         False, help="True while a submission is in flight (Submit is disabled meanwhile)"
     )
 
-    @cyclic_gc_paused()  # no full collection while the first form is made (stat_widgets/_gc.py)
+    @cyclic_gc_paused(until_cell_ends=True)  # no collection before the form is shown (_gc.py)
     def __init__(
         self,
         client_or_url: StatClient | str,
@@ -224,7 +226,7 @@ class OrderForm(widgets.VBox):
         request = self.request
         if request is None:
             raise ValidationError(self._why_no_request())
-        extra = self._extra()
+        extra = create_order_keywords(self.sections)  # beyond the request: order parameters
         body = self._body(request, extra)
         key = self._submission.key_for(body)
         target = self.opportunity or request  # a window chosen: exactly that window
@@ -357,14 +359,10 @@ class OrderForm(widgets.VBox):
         self._refresh_button()
         self._save_draft()
 
-    def _extra(self) -> dict[str, Any]:
-        """Keyword arguments for ``create_order`` beyond the request (STAPI order parameters)."""
-        return create_order_keywords(self.sections)
-
     def _body(self, request: OrderRequest, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """What identifies one submission: the wire body and any order parameters (for a
         chosen window, the body that orders it)."""
-        extra = self._extra() if extra is None else extra
+        extra = create_order_keywords(self.sections) if extra is None else extra
         if self.opportunity is not None:
             from stat_widgets.widgets.opportunities.ordering import order_body
 

@@ -14,7 +14,12 @@ from stat_widgets.models import OrderRequest, Product
 from stat_widgets.widgets import OrderForm
 from stat_widgets.widgets._errors import ErrorLabel, ErrorNote
 from stat_widgets.widgets.order_form import SECTIONS
-from stat_widgets.widgets.section import Section, SectionContext, as_request_data
+from stat_widgets.widgets.section import (
+    Section,
+    SectionContext,
+    as_request_data,
+    create_order_keywords,
+)
 
 from ._shapes import LARGE
 from .conftest import fixed_now
@@ -108,7 +113,7 @@ def test_a_new_section_is_one_class_and_one_list_entry(cost_form: CostForm) -> N
     assert form.request is not None and cost.told is form.request
     assert form.reasons == []
     assert as_request_data(form.sections)["cost"] is True
-    assert form._extra() == {}  # not sent: it names no create_order keyword
+    assert create_order_keywords(form.sections) == {}  # not sent: it names no create_order keyword
     order = form.submit()
     assert order.request is not None and order.request.product_id == "optical-vhr"
 
@@ -124,7 +129,7 @@ def test_sections_that_do_not_apply_are_hidden_and_not_sent(form: OrderForm) -> 
     assert not params.applies
     assert params.widget.layout.display == "none"
     assert "order_parameters" not in as_request_data(form.sections)
-    assert form._extra() == {}
+    assert create_order_keywords(form.sections) == {}
 
 
 def test_limits_are_said_once_under_the_map(form: OrderForm) -> None:
