@@ -104,6 +104,7 @@ class RequestReview(ClosesTree, widgets.VBox):
         its widgets' creation messages rather than in updates after them."""
         look = {**_EMPTY, **(first or {})}
         self.summary = _shared.html(look["summary"])
+        #: The exact body under its label, or why there is none (one widget: they change together).
         self.preview = _shared.html(look["preview"])
         self.status = _shared.html(look["status"])
         self.submit_button = _shared.button(
@@ -123,7 +124,6 @@ class RequestReview(ClosesTree, widgets.VBox):
         super().__init__(
             [
                 self.summary,
-                _shared.html("Request body to be sent:"),
                 self.preview,
                 _shared.hbox([self.submit_button, self.status]),
                 self.reasons,
@@ -144,7 +144,7 @@ class RequestReview(ClosesTree, widgets.VBox):
         """What ``show_request`` shows, by the names ``first`` takes."""
         if request is not None:
             shown = body if body is not None else request.model_dump(mode="json")
-            preview = _html.request_block(shown)
+            preview = _html.text("Request body to be sent:") + _html.request_block(shown)
         else:
             preview = _html.muted(f"No request yet: {why_not or 'see the form'}.")
         return {"summary": summary, "preview": preview}

@@ -97,8 +97,9 @@ def test_a_new_section_is_one_class_and_one_list_entry(cost_form: CostForm) -> N
     form = cost_form
     cost = form.section("cost")
     assert isinstance(cost, Section)
-    assert cost.widget in _tree(form)
+    assert cost.widget not in _tree(form)  # it applies once there is a product (its box waits)
     fill(form)
+    assert cost.widget in _tree(form)
     # The form told the new section the product, and it blocks the order until confirmed.
     assert cost.product is not None and cost.product.id == "optical-vhr"
     assert form.request is None
@@ -121,6 +122,31 @@ def test_a_new_section_is_one_class_and_one_list_entry(cost_form: CostForm) -> N
     cost.error = "the budget for this month is spent"
     assert form.request is None
     assert form.reasons == ["Cost: the budget for this month is spent"]
+
+
+def test_a_section_box_gets_its_heading_and_widget_when_the_section_first_applies(
+    stat_url: str,
+) -> None:
+    """The browser builds no views for a section that only hides (``SectionBox``): its box
+    starts empty, is filled once, keeps them while hidden again, and closes them either way."""
+    form = CostForm(stat_url, basemap=False, now=fixed_now)
+    cost = form.section("cost")
+    box = form._frame.boxes[form.sections.index(cost)]
+    try:
+        assert box.children == () and box.layout.display == "none"
+        fill(form)
+        assert box.children == (form._frame.headings[-1], cost.widget)
+        assert box.layout.display is None
+        form.product_picker.value = None  # hidden again: the content stays, only hidden
+        assert box.children == (form._frame.headings[-1], cost.widget)
+        assert box.layout.display == "none"
+    finally:
+        form.close()
+    assert cost.widget.comm is None and box.comm is None
+    never = CostForm(stat_url, basemap=False, now=fixed_now)  # closed before it ever applied
+    cost = never.section("cost")
+    never.close()
+    assert cost.widget.comm is None and never._frame.headings[-1].comm is None
 
 
 def test_sections_that_do_not_apply_are_hidden_and_not_sent(form: OrderForm) -> None:

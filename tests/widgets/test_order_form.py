@@ -76,7 +76,8 @@ def test_preview_is_the_exact_request_body(form: OrderForm) -> None:
         "filter": {"op": "<=", "args": [{"property": "eo:cloud_cover"}, 20]},
     }
     preview = form.review.preview.value
-    shown = html.unescape(preview.split(">", 1)[1].removesuffix("</pre>"))
+    assert preview.startswith("<span>Request body to be sent:</span><pre")
+    shown = html.unescape(preview.split("<pre", 1)[1].split(">", 1)[1].removesuffix("</pre>"))
     assert json.loads(shown) == body
     summary = form.review.summary.value
     assert "Optical very high resolution" in summary
