@@ -35,8 +35,12 @@ def test_order_parameters_section_from_the_schema(
     assert form.client.dialect == "stapi"
     assert form.interval.open_end.disabled  # STAPI wants closed intervals
 
+    params = form.section("order_parameters")
+    box = form.children[form.sections.index(params)]  # no draft bar: one box per section
+    assert box.children == ()  # no product yet: nothing for the browser to build and hide
     fill(form, "optical")
     assert form.order_parameters.layout.display is None
+    assert box.children[1] is form.order_parameters  # under its heading, now that it applies
     delivery = form.order_parameters.controls["delivery"]
     assert [v for _, v in delivery.options] == [None, "standard", "express"]
     assert delivery.value == "standard"  # the schema's default
