@@ -62,6 +62,39 @@ def close_tree(*roots: widgets.Widget, keep: Iterable[widgets.Widget] = ()) -> N
         widgets.Widget.close(widget)  # the model itself; subclasses' close() may recurse here
 
 
+class ShowsWhenFilled:
+    """Mixin for a box some of whose children are text widgets (``HTML``, ``ErrorLabel``) that
+    are often empty: such a child is in ``children`` only while its ``value`` says something,
+    in its place among the others. An empty one in the page was a blank line (ipywidgets' zero
+    width placeholder keeps its height) and a view the browser built for nothing, ~1.5 ms each
+    of a form's first paint (``benchmarks/first_paint.py``). The box closes them either way."""
+
+    def _shown_when_filled(
+        self, children: Iterable[widgets.Widget], *optional: widgets.Widget
+    ) -> tuple[widgets.Widget, ...]:
+        """Keep ``children`` as the box's content and return what it shows of it now (for
+        ``__init__`` to hand the box); each of ``optional`` shows while its value is set."""
+        self._content = tuple(children)
+        self._optional = optional
+        for child in optional:
+            child.observe(self._show_filled, names="value")
+        return self._filled()
+
+    def _filled(self) -> tuple[widgets.Widget, ...]:
+        hidden = {id(c) for c in self._optional if not c.value}
+        return tuple(c for c in self._content if id(c) not in hidden)
+
+    def _show_filled(self, _change: object = None) -> None:
+        shown = self._filled()
+        if shown != tuple(self.children):  # type: ignore[attr-defined]
+            self.children = shown  # type: ignore[attr-defined]
+
+    def _closes_with(self) -> list[widgets.Widget]:
+        """What the box does not show now (``close_tree`` closes it with the box)."""
+        content = getattr(self, "_content", ())  # none yet: a half-made box
+        return [c for c in content if c not in self.children]  # type: ignore[attr-defined]
+
+
 def replace_children(box: widgets.Box, children: Iterable[widgets.Widget]) -> None:
     """Show ``children`` in ``box`` and close the children it showed before that are not
     among them (with their layouts and styles)."""
@@ -78,4 +111,4 @@ class ClosesTree:
         close_tree(self)
 
 
-__all__ = ["ClosesTree", "close_tree", "replace_children"]
+__all__ = ["ClosesTree", "ShowsWhenFilled", "close_tree", "replace_children"]

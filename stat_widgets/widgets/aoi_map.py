@@ -20,7 +20,7 @@ import traitlets
 from stat_widgets.errors import ValidationError
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
-from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._lifecycle import ClosesTree, ShowsWhenFilled
 from stat_widgets.widgets.aoi_draw import DrawTool
 from stat_widgets.widgets.aoi_sources import BBOX, PASTE, UPLOAD, AOISources
 from stat_widgets.widgets.go_to import GoToBox, go_to_marker
@@ -46,7 +46,7 @@ def _upload_bytes(entry: Any) -> bytes:
     return content.tobytes() if isinstance(content, memoryview) else bytes(content)
 
 
-class AOIMap(ClosesTree, widgets.VBox):
+class AOIMap(ShowsWhenFilled, ClosesTree, widgets.VBox):
     """Draw, upload, paste or type the area of interest; ``geometry`` is the result."""
 
     #: The current AOI as a GeoJSON geometry dict (validated, re-wound), or ``None`` when there
@@ -120,16 +120,14 @@ class AOIMap(ClosesTree, widgets.VBox):
         self.sources = AOISources(
             on_upload=self._on_upload, on_paste=self.use_text, on_bbox=self.use_bbox
         )
-        super().__init__(
-            [
-                self.go_to_box,
-                self.map,
-                _shared.hbox([self.summary, self.clear_button]),
-                self.feedback,
-                self.sources,
-            ],
-            **kwargs,
-        )
+        content = [
+            self.go_to_box,
+            self.map,
+            _shared.hbox([self.summary, self.clear_button]),
+            self.feedback,
+            self.sources,
+        ]
+        super().__init__(self._shown_when_filled(content, self.feedback), **kwargs)
         self.clear_button.on_click(lambda _b: self.clear())
 
     # -- the tabs' controls (made on first use) ------------------------------------------------
@@ -391,9 +389,10 @@ class AOIMap(ClosesTree, widgets.VBox):
     def _sync_point_tool(self) -> None:
         self.drawing.set_points(self.accept_points)
 
-    def _closes_with(self) -> list[ipyleaflet.GeomanDrawControl]:
-        """The draw controls replaced while the map was shown, closed with the widget."""
-        return self.drawing.retired
+    def _closes_with(self) -> list[widgets.Widget]:
+        """The draw controls replaced while the map was shown, and the label while it is not
+        shown, closed with the widget."""
+        return [*self.drawing.retired, *super()._closes_with()]
 
 
 __all__ = ["AOIMap"]

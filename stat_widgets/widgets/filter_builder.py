@@ -21,7 +21,7 @@ from stat_widgets.models.filter_ops import by_label, offered
 from stat_widgets.models.product_schema import ProductSchema, SchemaField, read_schema
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
-from stat_widgets.widgets._lifecycle import ClosesTree, close_tree
+from stat_widgets.widgets._lifecycle import ClosesTree, ShowsWhenFilled, close_tree
 
 #: What a number row offers, from the operator table (``models.filter_ops``), as every row's.
 NUMBER_OPERATORS: tuple[str, ...] = offered("number")
@@ -208,7 +208,7 @@ class FilterRow(ClosesTree, widgets.VBox):
         return [str(value)]
 
 
-class FilterBuilder(ClosesTree, widgets.VBox):
+class FilterBuilder(ShowsWhenFilled, ClosesTree, widgets.VBox):
     """Rows of conditions on the product's fields, all AND-ed."""
 
     #: A JSON Schema to filter on (setting it sets ``fields``); ``None``: no product.
@@ -249,17 +249,16 @@ class FilterBuilder(ClosesTree, widgets.VBox):
         #: messages about ``filter`` from the request validation or the server.
         self.feedback = ErrorLabel()
         self.error_label = self.feedback  # the same label, under its older name
-        super().__init__(
-            [
-                self.rows_box,
-                self.add_button,
-                self.notes_view,
-                self.feedback,
-                self.text_view,
-                self.json_view,
-            ],
-            **kwargs,
-        )
+        content = [
+            self.rows_box,
+            self.add_button,
+            self.notes_view,
+            self.feedback,
+            self.text_view,
+            self.json_view,
+        ]
+        optional = (self.feedback, self.text_view, self.json_view)
+        super().__init__(self._shown_when_filled(content, *optional), **kwargs)
         self.add_button.on_click(lambda _b: self.add_row())
         self.constraints = constraints
         self._on_fields(None)

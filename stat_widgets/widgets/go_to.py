@@ -19,7 +19,7 @@ import traitlets
 from stat_widgets.errors import ValidationError
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
-from stat_widgets.widgets._lifecycle import close_tree, replace_children
+from stat_widgets.widgets._lifecycle import ShowsWhenFilled, close_tree, replace_children
 from stat_widgets.widgets.map_view import centre_of, zoom_for_square, zoom_to_fit
 
 if TYPE_CHECKING:  # the gazetteer and geometry models load on the first "Go to"
@@ -50,7 +50,7 @@ def go_to_marker() -> ipyleaflet.GeoJSON:
     )
 
 
-class GoToBox(widgets.VBox):
+class GoToBox(ShowsWhenFilled, widgets.VBox):
     """The "Go to" row of a map: type, press Enter (or Go), and the map moves."""
 
     #: Why the last text could not be used ("" when it could).
@@ -83,11 +83,9 @@ class GoToBox(widgets.VBox):
         self.marker = go_to_marker() if marker is None else marker
         if self.marker not in map_.layers:
             map_.add(self.marker)
+        content = [_shared.hbox([self.text, self.go_button, self.error_label]), self.result]
         super().__init__(
-            [
-                _shared.hbox([self.text, self.go_button, self.error_label]),
-                self.result,
-            ],
+            self._shown_when_filled(content, self.result),
             **{"_dom_classes": ("stat-widgets-go-to-box",), **kwargs},
         )
         self._typing = False
@@ -164,7 +162,8 @@ class GoToBox(widgets.VBox):
         shows nothing: two models fewer for a map that never needs it)."""
         if self._alternatives is None:
             self._alternatives = widgets.HBox(layout={"flex_flow": "row wrap"})
-            self.children = (*self.children, self._alternatives)
+            self._content = (*self._content, self._alternatives)
+            self._show_filled()
         return self._alternatives
 
     def _clear_alternatives(self) -> None:

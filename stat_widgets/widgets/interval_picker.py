@@ -19,7 +19,7 @@ import traitlets
 from stat_widgets.errors import ValidationError
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel, describe
-from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._lifecycle import ClosesTree, ShowsWhenFilled
 from stat_widgets.widgets._traits import LazyInstance
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def _next_minute(moment: datetime) -> datetime:
     return floor if floor == moment else floor + timedelta(minutes=1)
 
 
-class IntervalPicker(ClosesTree, widgets.VBox):
+class IntervalPicker(ShowsWhenFilled, ClosesTree, widgets.VBox):
     """Start and end date-times in an explicit time zone, presets and an open end."""
 
     #: The interval to send, or ``None`` while incomplete or invalid (``error`` says why).
@@ -112,14 +112,15 @@ class IntervalPicker(ClosesTree, widgets.VBox):
         #: ``datetime`` from the request validation or the server.
         self.feedback = ErrorLabel()
         self.error_label = self.feedback  # the same label, under its older name
+        content = [
+            _shared.hbox(list(self.preset_buttons.values())),
+            self.timezone,
+            _shared.hbox([self.start, self.end, self.open_end]),
+            self.iso,
+            self.feedback,
+        ]
         super().__init__(
-            [
-                _shared.hbox(list(self.preset_buttons.values())),
-                self.timezone,
-                _shared.hbox([self.start, self.end, self.open_end]),
-                self.iso,
-                self.feedback,
-            ],
+            self._shown_when_filled(content, self.feedback),
             allow_open_end=allow_open_end,
             **kwargs,
         )

@@ -18,7 +18,7 @@ import traitlets
 from stat_widgets.errors import ValidationError
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
-from stat_widgets.widgets._lifecycle import ClosesTree, replace_children
+from stat_widgets.widgets._lifecycle import ClosesTree, ShowsWhenFilled, replace_children
 from stat_widgets.widgets.filter_builder import field_hint
 
 if TYPE_CHECKING:  # the schema models load with the first product
@@ -60,7 +60,7 @@ def _read_value(field: SchemaField, raw: Any) -> Any:
     return raw
 
 
-class OrderParametersForm(ClosesTree, widgets.VBox):
+class OrderParametersForm(ShowsWhenFilled, ClosesTree, widgets.VBox):
     """One control per order parameter; ``value`` holds the parameters the user set."""
 
     #: The ``/order-parameters`` JSON Schema, or ``None`` (STAT draft servers).
@@ -79,7 +79,8 @@ class OrderParametersForm(ClosesTree, widgets.VBox):
         #: about ``order_parameters`` from the client or the server.
         self.feedback = ErrorLabel()
         self.error_label = self.feedback  # the same label, under its older name
-        super().__init__([self.controls_box, self.feedback], **kwargs)
+        content = [self.controls_box, self.feedback]
+        super().__init__(self._shown_when_filled(content, self.feedback), **kwargs)
         self._rebuild()
 
     @property

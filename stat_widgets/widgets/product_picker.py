@@ -14,7 +14,7 @@ import traitlets
 
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
-from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._lifecycle import ClosesTree, ShowsWhenFilled
 from stat_widgets.widgets._traits import LazyInstance
 
 if TYPE_CHECKING:  # the models (pydantic) load with the form's client, not with this module
@@ -83,7 +83,7 @@ def _options(products: list[Product]) -> tuple[tuple[str, str], ...]:
     return ((_PLACEHOLDER, ""), *((product_label(p), p.id) for p in products))
 
 
-class ProductPicker(ClosesTree, widgets.VBox):
+class ProductPicker(ShowsWhenFilled, ClosesTree, widgets.VBox):
     """A dropdown of the server's products and a card describing the chosen one."""
 
     products = traitlets.List(help="the products offered (Product models), in the server's order")
@@ -114,7 +114,8 @@ class ProductPicker(ClosesTree, widgets.VBox):
         self.feedback = ErrorLabel(own=str(kwargs.get("error", "")))
         self.error_label = self.feedback  # the same label, under its older name
         self._syncing = False
-        super().__init__([self.dropdown, self.details, self.feedback], **kwargs)
+        content = [self.dropdown, self.details, self.feedback]
+        super().__init__(self._shown_when_filled(content, self.feedback), **kwargs)
         self.dropdown.observe(self._on_dropdown, names="value")
         self.products = products
 

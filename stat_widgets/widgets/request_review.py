@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from stat_widgets.widgets import _html, _shared
 from stat_widgets.widgets._errors import ErrorLabel
 from stat_widgets.widgets._form_parts import summary_of
-from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._lifecycle import ClosesTree, ShowsWhenFilled
 from stat_widgets.widgets.reasons import ReasonList
 
 if TYPE_CHECKING:  # the models (pydantic, cql2) load where they are used
@@ -96,7 +96,7 @@ def order_html(order: Order, *, previous: bool = False) -> str:
     return "".join(parts)
 
 
-class RequestReview(ClosesTree, widgets.VBox):
+class RequestReview(ShowsWhenFilled, ClosesTree, widgets.VBox):
     """Summary, JSON preview, Submit button and the result of the last submission."""
 
     def __init__(self, *, first: dict[str, Any] | None = None, **kwargs: Any) -> None:
@@ -121,17 +121,16 @@ class RequestReview(ClosesTree, widgets.VBox):
         )
         #: Errors that name no field of the form (the server's general complaints).
         self.error_label = ErrorLabel()
-        super().__init__(
-            [
-                self.summary,
-                self.preview,
-                _shared.hbox([self.submit_button, self.status]),
-                self.reasons,
-                self.error_label,
-                self.result,
-            ],
-            **kwargs,
-        )
+        content = [
+            self.summary,
+            self.preview,
+            _shared.hbox([self.submit_button, self.status]),
+            self.reasons,
+            self.error_label,
+            self.result,
+        ]
+        optional = (self.reasons, self.error_label, self.result)
+        super().__init__(self._shown_when_filled(content, *optional), **kwargs)
 
     @staticmethod
     def request_look(

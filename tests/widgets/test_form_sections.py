@@ -80,8 +80,11 @@ def test_every_section_speaks_the_contract(form: OrderForm) -> None:
             section.feedback.message = "a message routed here"
             assert "a message routed here" in section.notes_text
             section.feedback.message = ""
-        else:
+        else:  # a label of the section's widget, in the page while it says something
+            section.feedback.message = "a message routed here"
             assert section.feedback in _tree(section.widget)
+            section.feedback.message = ""
+            assert section.feedback not in _tree(section.widget)
     assert form.aoi is form.section("geometry").widget
     assert form.product_picker.feedback is form.section("product_id").feedback
 
