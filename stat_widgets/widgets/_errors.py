@@ -15,10 +15,11 @@ from stat_widgets.errors import FieldError, ValidationError
 from stat_widgets.widgets import _html, _shared
 
 
-class ErrorLabel(widgets.HTML):
+class ErrorLabel(_shared.OpensWhenShown, widgets.HTML):
     """An HTML line that shows, escaped and in the theme's error colour, what a section found
     wrong with its own input (``own``) and what the models or the server said about its field
-    (``message``), or nothing. One label per section, so one fact is said in one place."""
+    (``message``), or nothing. One label per section, so one fact is said in one place. Most
+    never say anything: the model is sent when the label first shows (``OpensWhenShown``)."""
 
     message = traitlets.Unicode("", help="messages routed here by field (models, server)")
     own = traitlets.Unicode("", help="the section's own finding about its input")

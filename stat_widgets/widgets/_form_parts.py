@@ -25,7 +25,9 @@ def heading_html(text: str, anchor: str) -> str:
 
 
 def heading(text: str, anchor: str) -> widgets.HTML:
-    return _shared.html(heading_html(text, anchor))
+    """A section's heading: sent with its box's content (a section that does not apply yet
+    sends neither until it does)."""
+    return _shared.optional_html(heading_html(text, anchor))
 
 
 def descendants(root: widgets.Widget) -> list[widgets.Widget]:

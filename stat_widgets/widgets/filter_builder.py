@@ -242,8 +242,8 @@ class FilterBuilder(ShowsWhenFilled, ClosesTree, widgets.VBox):
             description="Add filter", icon="plus", **_add_button_look(names)
         )
         text, json_html = _views_html(names, None, has_rows=False)
-        self.text_view = _shared.html(text)
-        self.json_view = _shared.html(json_html)
+        self.text_view = _shared.optional_html(text)
+        self.json_view = _shared.optional_html(json_html)
         self.notes_view = _shared.html(_notes_html(fields))
         #: The one label for the filter as a whole: what no row is about (from ``error``) and
         #: messages about ``filter`` from the request validation or the server.

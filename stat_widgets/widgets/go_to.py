@@ -77,7 +77,7 @@ class GoToBox(ShowsWhenFilled, widgets.VBox):
             tooltip=ATTRIBUTION,
             layout=_shared.shared("layout_auto"),
         )
-        self.result = _shared.html()
+        self.result = _shared.optional_html()
         self.error_label = ErrorLabel()
         self._alternatives: widgets.HBox | None = None  # made on the first ambiguous name
         self.marker = go_to_marker() if marker is None else marker

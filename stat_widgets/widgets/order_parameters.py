@@ -60,8 +60,9 @@ def _read_value(field: SchemaField, raw: Any) -> Any:
     return raw
 
 
-class OrderParametersForm(ShowsWhenFilled, ClosesTree, widgets.VBox):
-    """One control per order parameter; ``value`` holds the parameters the user set."""
+class OrderParametersForm(_shared.OpensWhenShown, ShowsWhenFilled, ClosesTree, widgets.VBox):
+    """One control per order parameter; ``value`` holds the parameters the user set. Most
+    servers (STAT draft) have none: sent to the browser when it first shows."""
 
     #: The ``/order-parameters`` JSON Schema, or ``None`` (STAT draft servers).
     schema = traitlets.Dict(
@@ -74,7 +75,7 @@ class OrderParametersForm(ShowsWhenFilled, ClosesTree, widgets.VBox):
 
     def __init__(self, **kwargs: Any) -> None:
         self.controls: dict[str, widgets.ValueWidget] = {}
-        self.controls_box = _shared.vbox()
+        self.controls_box = _shared.optional_vbox()
         #: The one label for the parameters: what is wrong as typed (``error``) and messages
         #: about ``order_parameters`` from the client or the server.
         self.feedback = ErrorLabel()

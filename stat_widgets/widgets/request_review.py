@@ -114,7 +114,7 @@ class RequestReview(ShowsWhenFilled, ClosesTree, widgets.VBox):
             disabled=look["disabled"],
             tooltip="Submit the order shown above",
         )
-        self.result = _shared.html()
+        self.result = _shared.optional_html()
         #: What stops the order, each item a link that shows its section.
         self.reasons = ReasonList(
             items=look["items"], layout=_shared.shared("layout"), style=_shared.shared("html")

@@ -28,6 +28,7 @@ import traitlets
 
 from stat_widgets.models import Order
 from stat_widgets.widgets._lifecycle import ClosesTree
+from stat_widgets.widgets._shared import OpensWhenShown
 from stat_widgets.widgets.map_view import centre_of, zoom_to_fit
 from stat_widgets.widgets.order_browser.status import UNKNOWN_COLOUR, stage_of
 from stat_widgets.widgets.world_layer import PANE, PANE_STYLE, add_world
@@ -98,10 +99,12 @@ def _collection(features: list[dict]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-class StyledLayer(ipyleaflet.GeoJSON):
+class StyledLayer(OpensWhenShown, ipyleaflet.GeoJSON):
     """A GeoJSON layer whose ``style`` the front end applies to every feature. ipyleaflet's
     Python side would copy it into each feature and assign ``data`` a second time, so the
-    page's footprints went to the browser twice, each with its own copy of the style."""
+    page's footprints went to the browser twice, each with its own copy of the style. Sent
+    when a map first shows it (``OpensWhenShown``): an opportunity search's footprints,
+    for one, are made with the form and often never drawn."""
 
     def _get_data(self) -> dict:
         return self.data
