@@ -25,7 +25,9 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 #: The shared models by name: what each is, and the values it is made with.
 _KINDS: dict[str, tuple[type[widgets.Widget], dict[str, str]]] = {
     "layout": (widgets.Layout, {}),
-    "layout_auto": (widgets.Layout, {"width": "auto"}),  # a button as wide as its text
+    # A button (or checkbox) as wide as its text, which a long message beside it in the same
+    # row never squeezes to "…" (flex items shrink by default).
+    "layout_auto": (widgets.Layout, {"width": "auto", "flex": "0 0 auto"}),
     "html": (HTMLStyle, {}),
     "button": (widgets.ButtonStyle, {}),
     "description": (DescriptionStyle, {}),  # dropdowns', date pickers' look

@@ -160,6 +160,16 @@ def test_offline_first_paint_go_to_frankfurt_draw_and_submit(
     set_theme(page, "JupyterLab Light")
 
     box = form.get_by_placeholder(GO_TO)
+    box.fill("Qwzxplace near nowhere at all, 91, 200")
+    box.press("Enter")
+    error = form.locator(".stat-widgets-go-to-box .stat-widgets-error")
+    expect(error).to_be_visible()
+    # However long the message, the button beside it keeps its whole label.
+    go = form.locator(".stat-widgets-go-to-box button").first
+    assert go.evaluate("b => b.scrollWidth <= b.clientWidth && b.clientWidth >= 40"), go.evaluate(
+        "b => [b.scrollWidth, b.clientWidth]"
+    )
+    shots.take(page, "go-to-refused", element=form.locator(".stat-widgets-go-to-box"))
     box.fill("Frankfurt")
     box.press("Enter")
     expect(form.get_by_text("Map centred on Frankfurt am Main, Germany.")).to_be_visible()
