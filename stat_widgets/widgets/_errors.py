@@ -27,8 +27,7 @@ class ErrorLabel(_shared.OpensWhenShown, widgets.HTML):
     def __init__(self, **kwargs: object) -> None:
         # the class, the shared layout and style and the (empty) text in the creation message,
         # rather than in updates after it
-        shared = {"layout": _shared.shared("layout"), "style": _shared.shared("html")}
-        super().__init__(**{**shared, "_dom_classes": ("stat-widgets-error",), **kwargs})
+        super().__init__(**_shared.text_look(**{"_dom_classes": ("stat-widgets-error",), **kwargs}))
         self._render()
 
     @traitlets.observe("message", "own")

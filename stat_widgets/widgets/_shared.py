@@ -83,15 +83,21 @@ class OptionalVBox(OpensWhenShown, widgets.VBox):
     """A column of a part that is often never shown (a section that does not apply)."""
 
 
+def text_look(**kwargs: Any) -> dict[str, Any]:
+    """``layout`` and ``style`` keywords for an ``HTML`` line (or a subclass): the shared
+    layout and HTML style, unless given its own."""
+    return {"layout": shared("layout"), "style": shared("html"), **kwargs}
+
+
 def html(value: str = "", **kwargs: Any) -> widgets.HTML:
     """An ``HTML`` widget with the shared layout and style (unless given its own)."""
-    return widgets.HTML(value, **{"layout": shared("layout"), "style": shared("html"), **kwargs})
+    return widgets.HTML(value, **text_look(**kwargs))
 
 
 def optional_html(value: str = "", **kwargs: Any) -> widgets.HTML:
     """``html`` for a line that is in the page only while it says something: its model is
     sent when it first shows (``OpensWhenShown``)."""
-    return OptionalHTML(value, **{"layout": shared("layout"), "style": shared("html"), **kwargs})
+    return OptionalHTML(value, **text_look(**kwargs))
 
 
 def button(**kwargs: Any) -> widgets.Button:
@@ -136,5 +142,6 @@ __all__ = [
     "optional_vbox",
     "plain",
     "shared",
+    "text_look",
     "vbox",
 ]

@@ -116,9 +116,7 @@ class RequestReview(ShowsWhenFilled, ClosesTree, widgets.VBox):
         )
         self.result = _shared.optional_html()
         #: What stops the order, each item a link that shows its section.
-        self.reasons = ReasonList(
-            items=look["items"], layout=_shared.shared("layout"), style=_shared.shared("html")
-        )
+        self.reasons = ReasonList(items=look["items"], **_shared.text_look())
         #: Errors that name no field of the form (the server's general complaints).
         self.error_label = ErrorLabel()
         content = [
