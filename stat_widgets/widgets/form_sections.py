@@ -125,15 +125,14 @@ class ProductSection(WidgetSection):
         # The server asked first, so the dropdown is made with its products (and the one
         # product chosen, if there is only one) rather than filled by updates after.
         products, error = _ask_products(context)
-        self.picker = ProductPicker(products or (), error=error)
         #: The form asks the server again when this is clicked (it tells every section).
         self.reload_button = _shared.button(
             description="Reload products",
             icon="refresh",
             layout=_shared.shared("layout_auto"),
         )
-        box = _shared.hbox([self.picker, self.reload_button])
-        super().__init__(context, box, source=self.picker)
+        self.picker = ProductPicker(products or (), error=error, beside=[self.reload_button])
+        super().__init__(context, self.picker, source=self.picker)
 
     def to_value(self, raw: Any) -> Any:
         return raw.id if raw is not None else None

@@ -97,7 +97,15 @@ class ProductPicker(ShowsWhenFilled, ClosesTree, widgets.VBox):
     #: Why the products could not be listed (set by the form), or "".
     error = traitlets.Unicode("", help="why the products could not be listed, as shown; or ''")
 
-    def __init__(self, products: Iterable[Product] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        products: Iterable[Product] = (),
+        *,
+        beside: Iterable[widgets.Widget] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``beside``: widgets shown in the dropdown's row (the form's "Reload products"),
+        next to the list they act on rather than past the product's card."""
         products = list(products)
         # Made as ``products`` (and ``error``) will leave them: no updates after creation.
         chosen = products[0] if len(products) == 1 else None
@@ -114,7 +122,9 @@ class ProductPicker(ShowsWhenFilled, ClosesTree, widgets.VBox):
         self.feedback = ErrorLabel(own=str(kwargs.get("error", "")))
         self.error_label = self.feedback  # the same label, under its older name
         self._syncing = False
-        content = [self.dropdown, self.details, self.feedback]
+        beside = list(beside)
+        row = _shared.hbox([self.dropdown, *beside]) if beside else self.dropdown
+        content = [row, self.details, self.feedback]
         super().__init__(self._shown_when_filled(content, self.feedback), **kwargs)
         self.dropdown.observe(self._on_dropdown, names="value")
         self.products = products

@@ -100,3 +100,14 @@ def test_unreachable_server_says_so_and_can_reload(
     form.reload_button.click()
     assert form.product_picker.error == ""
     assert len(form.product_picker.products) == 4
+
+
+def test_reload_sits_in_the_dropdowns_row(make_form: Callable, stat_url: str) -> None:
+    """ "Reload products" is beside the list it reloads, not past the product's card (a long
+    description made the card as wide as the form and the button drifted to its far end)."""
+    form = make_form(stat_url)
+    picker = form.product_picker
+    row = picker.children[0]
+    assert row.children == (picker.dropdown, form.reload_button)
+    picker.select(picker.products[0].id)
+    assert picker.children[:2] == (row, picker.details) and picker.details.value
