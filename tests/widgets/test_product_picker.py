@@ -103,8 +103,9 @@ def test_unreachable_server_says_so_and_can_reload(
 
 
 def test_reload_sits_in_the_dropdowns_row(make_form: Callable, stat_url: str) -> None:
-    """ "Reload products" is beside the list it reloads, not past the product's card (a long
-    description made the card as wide as the form and the button drifted to its far end)."""
+    """The "Reload products" button is beside the list it reloads, not past the product's
+    card (a long description made the card as wide as the form and the button drifted to its
+    far end)."""
     form = make_form(stat_url)
     picker = form.product_picker
     row = picker.children[0]
